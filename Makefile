@@ -1,0 +1,24 @@
+# The README's two commands: `make demo` runs the main job, `make test` runs the test suite.
+# Each one creates the virtual environment and installs everything on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) tools/end_to_end.py
+
+test: $(STAMP)
+	$(PY) -m ruff check keras_bert_lib tools tests
+	$(PY) -m pytest -p no:cacheprovider
+
+lint: $(STAMP)
+	$(PY) -m ruff check keras_bert_lib tools tests

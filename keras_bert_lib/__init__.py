@@ -1,0 +1,12 @@
+"""keras_bert_lib: production BERT for TensorFlow and Keras 3."""
+
+import os
+
+# TF backend only: set before anything imports keras, so a user's other default cannot win.
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+from keras_bert_lib.config import BertConfig  # noqa: E402
+from keras_bert_lib.models.bert_encoder import BertEncoder  # noqa: E402
+
+__version__ = "0.1.0"
+__all__ = ["BertConfig", "BertEncoder"]

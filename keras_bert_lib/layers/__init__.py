@@ -1,0 +1,7 @@
+"""Keras layers of BERT: embeddings, self-attention and the transformer block."""
+
+from keras_bert_lib.layers.bert_embeddings import BertEmbeddings
+from keras_bert_lib.layers.self_attention import MultiHeadSelfAttention
+from keras_bert_lib.layers.transformer_block import TransformerBlock
+
+__all__ = ["BertEmbeddings", "MultiHeadSelfAttention", "TransformerBlock"]

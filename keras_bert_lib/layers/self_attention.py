@@ -1,0 +1,113 @@
+"""Multi-head self-attention with a float32 softmax that also returns its probabilities.
+
+Why not `keras.layers.MultiHeadAttention` (which keras-hub's TransformerEncoder uses): its
+softmax runs in the layer's compute dtype (float16 under `mixed_float16`), its EinsumDense
+kernels are laid out [hidden, heads, head_size] unlike every BERT checkpoint, and a
+functional model cannot ask it for the probabilities of each layer. Here the query, key,
+value and output projections are plain Dense layers with exactly the checkpoint layout.
+"""
+
+import keras
+from keras import ops
+
+# Added to the scores of padding keys. Finite, so a row whose keys are all padding gets a
+# uniform (finite) distribution instead of NaN.
+_MASKED_SCORE = -1e9
+
+
+@keras.saving.register_keras_serializable(package="keras_bert_lib")
+class MultiHeadSelfAttention(keras.layers.Layer):
+    """Scaled dot-product self-attention over a padded batch.
+
+    Args:
+        hidden_size: int. Input and output width.
+        num_heads: int. Number of heads; must divide `hidden_size`.
+        attention_dropout: float. Dropout on the attention probabilities.
+        initializer_range: float. Stddev of the truncated-normal kernel initializer.
+        **kwargs: standard `keras.layers.Layer` arguments (`name`, `dtype`).
+
+    Call arguments:
+        hidden_states: float tensor `[batch, seq, hidden_size]`.
+        padding_mask: `[batch, seq]`, nonzero/True for real tokens.
+
+    Returns:
+        `(output [batch, seq, hidden_size], probabilities [batch, heads, seq, seq])`;
+        the probabilities are float32.
+
+    Example:
+
+    >>> layer = MultiHeadSelfAttention(hidden_size=8, num_heads=2)
+    >>> output, probs = layer(ops.ones((1, 3, 8)), ops.ones((1, 3), "int32"))
+    >>> output.shape, probs.shape
+    ((1, 3, 8), (1, 2, 3, 3))
+    """
+
+    def __init__(
+        self, hidden_size, num_heads, attention_dropout=0.1, initializer_range=0.02, **kwargs
+    ):
+        super().__init__(**kwargs)
+        if hidden_size % num_heads:
+            raise ValueError(
+                f"hidden_size ({hidden_size}) must be divisible by num_heads ({num_heads})."
+            )
+        self.hidden_size = hidden_size
+        self.num_heads = num_heads
+        self.attention_dropout = attention_dropout
+        self.initializer_range = initializer_range
+        self.head_size = hidden_size // num_heads
+
+        def dense(name):
+            return keras.layers.Dense(
+                hidden_size,
+                kernel_initializer=keras.initializers.TruncatedNormal(stddev=initializer_range),
+                dtype=self.dtype_policy,
+                name=name,
+            )
+
+        self.query = dense("query")
+        self.key = dense("key")
+        self.value = dense("value")
+        self.output_dense = dense("output")
+        self.dropout_layer = keras.layers.Dropout(attention_dropout, dtype=self.dtype_policy)
+
+    def build(self, hidden_states_shape, padding_mask_shape=None):
+        for layer in (self.query, self.key, self.value, self.output_dense):
+            layer.build(hidden_states_shape)
+        self.built = True
+
+    def _split_heads(self, x):
+        batch, length = ops.shape(x)[0], ops.shape(x)[1]
+        x = ops.reshape(x, (batch, length, self.num_heads, self.head_size))
+        return ops.transpose(x, (0, 2, 1, 3))
+
+    def call(self, hidden_states, padding_mask, training=None):
+        scale = 1.0 / float(self.head_size) ** 0.5
+        query = self._split_heads(self.query(hidden_states) * ops.cast(scale, self.compute_dtype))
+        key = self._split_heads(self.key(hidden_states))
+        value = self._split_heads(self.value(hidden_states))
+
+        scores = ops.cast(ops.einsum("bhqd,bhkd->bhqk", query, key), "float32")
+        key_is_real = ops.cast(padding_mask, "bool")[:, None, None, :]
+        scores = ops.where(key_is_real, scores, _MASKED_SCORE)
+        probabilities = ops.softmax(scores, axis=-1)
+
+        dropped = self.dropout_layer(ops.cast(probabilities, self.compute_dtype), training=training)
+        context = ops.einsum("bhqk,bhkd->bhqd", dropped, value)
+        context = ops.transpose(context, (0, 2, 1, 3))
+        batch, length = ops.shape(context)[0], ops.shape(context)[1]
+        context = ops.reshape(context, (batch, length, self.hidden_size))
+        return self.output_dense(context), probabilities
+
+    def compute_output_shape(self, hidden_states_shape, padding_mask_shape=None):
+        batch, length = hidden_states_shape[0], hidden_states_shape[1]
+        return hidden_states_shape, (batch, self.num_heads, length, length)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            hidden_size=self.hidden_size,
+            num_heads=self.num_heads,
+            attention_dropout=self.attention_dropout,
+            initializer_range=self.initializer_range,
+        )
+        return config

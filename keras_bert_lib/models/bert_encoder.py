@@ -1,0 +1,158 @@
+"""`BertEncoder`: the BERT backbone as a functional Keras model with dict inputs and outputs."""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from keras_bert_lib.config import BertConfig
+from keras_bert_lib.layers.bert_embeddings import BertEmbeddings
+from keras_bert_lib.layers.transformer_block import TransformerBlock
+
+INPUT_NAMES = ("token_ids", "segment_ids", "padding_mask")
+
+
+@keras.saving.register_keras_serializable(package="keras_bert_lib")
+class BertEncoder(keras.Model):
+    """The BERT encoder: embeddings, `num_layers` transformer blocks and the tanh pooler.
+
+    Inputs are a dict of int32 `[batch, seq]` tensors: `token_ids`, `segment_ids` and
+    `padding_mask` (1 for real tokens, 0 for padding). Outputs are a dict with
+    `sequence_output` `[batch, seq, hidden]` and `pooled_output` `[batch, hidden]` (the
+    pooler applied to the first token), always float32, also under mixed precision.
+
+    Args:
+        config: `BertConfig` or its dict form. The hyperparameters.
+        output_hidden_states: bool. Also output `hidden_states`
+            `[batch, num_layers + 1, seq, hidden]`: the embeddings, then every block's output.
+        output_attentions: bool. Also output `attention_probs`
+            `[batch, num_layers, heads, seq, seq]`, float32.
+        dtype: str or `keras.DTypePolicy`. `"float32"` (default), `"mixed_bfloat16"` or
+            `"mixed_float16"`; LayerNorm and softmax compute in float32 under all of them.
+        **kwargs: standard `keras.Model` arguments (`name`).
+
+    Example:
+
+    >>> import numpy as np
+    >>> encoder = BertEncoder(BertConfig.from_preset("bert_tiny", vocab_size=100))
+    >>> inputs = {
+    ...     "token_ids": np.array([[2, 7, 9, 3, 0]], "int32"),
+    ...     "segment_ids": np.zeros((1, 5), "int32"),
+    ...     "padding_mask": np.array([[1, 1, 1, 1, 0]], "int32"),
+    ... }
+    >>> outputs = encoder.predict(inputs, verbose=0)
+    >>> outputs["sequence_output"].shape, outputs["pooled_output"].shape
+    ((1, 5, 128), (1, 128))
+
+    Load pretrained weights with `BertEncoder.from_checkpoint(path)`.
+    """
+
+    def __init__(
+        self,
+        config,
+        output_hidden_states=False,
+        output_attentions=False,
+        dtype=None,
+        **kwargs,
+    ):
+        if isinstance(config, dict):
+            config = BertConfig.from_dict(config)
+        # A functional Model ignores `dtype`; the sublayers take it, and the model records it below.
+        policy = keras.dtype_policies.get(dtype) if dtype is not None else None
+        if not isinstance(config, BertConfig):
+            raise TypeError(f"config must be a BertConfig or a dict, got {type(config).__name__}.")
+
+        # === Layers ===
+        embeddings = BertEmbeddings(
+            vocab_size=config.vocab_size,
+            hidden_size=config.hidden_size,
+            max_position_embeddings=config.max_position_embeddings,
+            type_vocab_size=config.type_vocab_size,
+            layer_norm_epsilon=config.layer_norm_epsilon,
+            dropout=config.hidden_dropout,
+            initializer_range=config.initializer_range,
+            dtype=policy,
+            name="embeddings",
+        )
+        blocks = [
+            TransformerBlock(
+                hidden_size=config.hidden_size,
+                num_heads=config.num_heads,
+                intermediate_size=config.intermediate_size,
+                hidden_act=config.hidden_act,
+                hidden_dropout=config.hidden_dropout,
+                attention_dropout=config.attention_dropout,
+                layer_norm_epsilon=config.layer_norm_epsilon,
+                initializer_range=config.initializer_range,
+                dtype=policy,
+                name=f"transformer_layer_{index}",
+            )
+            for index in range(config.num_layers)
+        ]
+        pooler = keras.layers.Dense(
+            config.hidden_size,
+            activation="tanh",
+            kernel_initializer=keras.initializers.TruncatedNormal(stddev=config.initializer_range),
+            dtype=policy,
+            name="pooler",
+        )
+
+        # === Functional graph ===
+        inputs = {
+            name: keras.Input(shape=(None,), dtype="int32", name=name) for name in INPUT_NAMES
+        }
+        hidden = embeddings(inputs["token_ids"], inputs["segment_ids"])
+        all_hidden, all_probs = [hidden], []
+        for block in blocks:
+            hidden, probs = block(hidden, inputs["padding_mask"])
+            all_hidden.append(hidden)
+            all_probs.append(probs)
+        outputs = {
+            "sequence_output": ops.cast(hidden, "float32"),
+            "pooled_output": ops.cast(pooler(hidden[:, 0, :]), "float32"),
+        }
+        if output_hidden_states:
+            outputs["hidden_states"] = ops.cast(ops.stack(all_hidden, axis=1), "float32")
+        if output_attentions:
+            outputs["attention_probs"] = ops.stack(all_probs, axis=1)
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+
+        # === Config ===
+        self.config = config
+        self.dtype_policy = embeddings.dtype_policy
+        self.output_hidden_states = output_hidden_states
+        self.output_attentions = output_attentions
+        self.embeddings = embeddings
+        self.transformer_layers = blocks
+        self.pooler = pooler
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
+            "config": self.config.to_dict(),
+            "output_hidden_states": self.output_hidden_states,
+            "output_attentions": self.output_attentions,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = keras.dtype_policies.deserialize(config["dtype"])
+        return cls(**config)
+
+    @classmethod
+    def from_checkpoint(cls, path, **kwargs) -> BertEncoder:
+        """Builds an encoder from pretrained weights.
+
+        Args:
+            path: a Hugging Face directory (`config.json` + `model.safetensors`), or an
+                original Google checkpoint (its prefix such as `.../bert_model.ckpt`, or the
+                directory holding it and `bert_config.json`).
+            **kwargs: passed to the constructor (`dtype`, `output_attentions`, ...).
+        """
+        from keras_bert_lib.checkpoints.loading import load_encoder
+
+        return load_encoder(path, **kwargs)
