@@ -7,6 +7,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 from keras_bert_lib.config import BertConfig  # noqa: E402
 from keras_bert_lib.models.bert_encoder import BertEncoder  # noqa: E402
+from keras_bert_lib.text import BertPacker, BertPreprocessor, BertTokenizer  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["BertConfig", "BertEncoder"]
+__all__ = ["BertConfig", "BertEncoder", "BertPacker", "BertPreprocessor", "BertTokenizer"]

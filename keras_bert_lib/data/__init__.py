@@ -1,0 +1,1 @@
+"""Readers that turn real dataset files into Python records and `tf.data` pipelines."""

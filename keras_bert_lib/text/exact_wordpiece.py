@@ -1,0 +1,114 @@
+"""The exact WordPiece pipeline: strings -> wordpiece ids with code-point offsets.
+
+    strings --unicode_decode--> code points --CodePointTable--> normalized code points, each
+    remembering its source position --split at spaces--> words --FastWordpieceTokenizer
+    (no pre-tokenization)--> pieces, whose byte offsets inside their word map back through
+    the normalized code points to positions in the input.
+
+Everything is core TF plus tensorflow-text's FastWordpieceTokenize, which TF Serving has.
+"""
+
+import tensorflow as tf
+
+from keras_bert_lib.text.normalization_table import SPACE
+
+
+def _utf8_length(code_points):
+    return (
+        1
+        + tf.cast(code_points >= 0x80, tf.int32)
+        + tf.cast(code_points >= 0x800, tf.int32)
+        + tf.cast(code_points >= 0x10000, tf.int32)
+    )
+
+
+def _shift_right(values, first):
+    return tf.concat([tf.fill([1], first), values[:-1]], axis=0)
+
+
+def tokenize_exact(strings, table, wordpiece, max_chars_per_word, unk_id):
+    """Tokenizes a `[batch]` string tensor.
+
+    Args:
+        strings: `[batch]` tf.string; invalid UTF-8 decodes to U+FFFD (which BERT deletes).
+        table: a `CodePointTable`.
+        wordpiece: a `text.FastWordpieceTokenizer` with `no_pretokenization=True`.
+        max_chars_per_word: int. Longer words become one `[UNK]`, as in the reference.
+        unk_id: int. The id of `[UNK]`.
+
+    Returns:
+        `(ids, starts, ends)`, int32 RaggedTensors `[batch, None]`; `starts`/`ends` are
+        code-point positions in the input string, so `text[start:end]` is the token's text.
+    """
+    batch = tf.shape(strings, out_type=tf.int64)[0]
+    code_points = tf.strings.unicode_decode(
+        strings, "UTF-8", errors="replace", replacement_char=0xFFFD
+    )
+    flat = code_points.flat_values
+    string_of = tf.cast(code_points.value_rowids(), tf.int32)
+    position = tf.range(tf.size(flat)) - tf.gather(
+        tf.cast(code_points.row_starts(), tf.int32), string_of
+    )
+
+    outputs = table.map(flat)
+    produced = outputs >= 0
+    normalized = tf.boolean_mask(outputs, produced)
+    source = tf.boolean_mask(tf.broadcast_to(position[:, None], tf.shape(outputs)), produced)
+    owner = tf.boolean_mask(tf.broadcast_to(string_of[:, None], tf.shape(outputs)), produced)
+
+    is_char = normalized != SPACE
+    starts_word = is_char & (
+        (_shift_right(normalized, SPACE) == SPACE) | (_shift_right(owner, -1) != owner)
+    )
+    chars = tf.boolean_mask(normalized, is_char)
+    char_source = tf.boolean_mask(source, is_char)
+    starts_word = tf.boolean_mask(starts_word, is_char)
+    word_of_char = tf.cumsum(tf.cast(starts_word, tf.int32)) - 1
+    word_owner = tf.boolean_mask(tf.boolean_mask(owner, is_char), starts_word)
+    num_words = tf.reduce_sum(tf.cast(starts_word, tf.int32))
+    word_chars = tf.RaggedTensor.from_value_rowids(chars, word_of_char, nrows=num_words)
+    words = tf.strings.unicode_encode(word_chars, "UTF-8")
+
+    pieces, piece_begin, piece_end = wordpiece.tokenize_with_offsets(words)
+    pieces = tf.cast(pieces, tf.int32)
+    overlong = word_chars.row_lengths() > max_chars_per_word
+
+    # Piece byte offsets inside a word -> indexes into `chars`, through each char's byte start.
+    char_byte_start = tf.cumsum(_utf8_length(chars), exclusive=True)
+    word_first_char = tf.cast(word_chars.row_starts(), tf.int32)
+    word_byte_start = tf.gather(char_byte_start, word_first_char)
+    piece_word = tf.cast(pieces.value_rowids(), tf.int32)
+    base = tf.gather(word_byte_start, piece_word)
+    first_char = tf.searchsorted(
+        char_byte_start, base + tf.cast(piece_begin.flat_values, tf.int32), side="left"
+    )
+    last_char = (
+        tf.searchsorted(
+            char_byte_start, base + tf.cast(piece_end.flat_values, tf.int32), side="left"
+        )
+        - 1
+    )
+    piece_start = pieces.with_flat_values(tf.gather(char_source, first_char))
+    piece_stop = pieces.with_flat_values(tf.gather(char_source, last_char) + 1)
+
+    # A word over the limit is a single [UNK] spanning the whole word.
+    keep = tf.ragged.map_flat_values(lambda ids: tf.repeat(~overlong, pieces.row_lengths()), pieces)
+    word_last_char = tf.cast(word_chars.row_limits(), tf.int32) - 1
+    one_if_overlong = tf.cast(overlong, tf.int64)
+
+    def replace(values, unk_values):
+        kept = tf.ragged.boolean_mask(values, keep)
+        unk = tf.RaggedTensor.from_row_lengths(
+            tf.boolean_mask(unk_values, overlong), one_if_overlong
+        )
+        return tf.concat([kept, unk], axis=1)
+
+    pieces = replace(pieces, tf.fill([num_words], unk_id))
+    piece_start = replace(piece_start, tf.gather(char_source, word_first_char))
+    piece_stop = replace(piece_stop, tf.gather(char_source, word_last_char) + 1)
+
+    def by_string(per_word):
+        nested = tf.RaggedTensor.from_value_rowids(per_word, tf.cast(word_owner, tf.int64), batch)
+        return nested.merge_dims(1, 2)
+
+    return by_string(pieces), by_string(piece_start), by_string(piece_stop)
