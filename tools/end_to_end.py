@@ -1,8 +1,8 @@
 """The main job, end to end on the bundled reference checkpoint (all-MiniLM-L6-v2).
 
-Loads the checkpoint into a `BertEncoder`, embeds a handful of sentences (mean pooling over
-real tokens, L2-normalised, as sentence-transformers does for this checkpoint) and prints
-their cosine-similarity table.
+Loads the checkpoint into a `BertPreprocessor` (in-graph tokenizer) and a `BertEncoder`,
+embeds a handful of raw sentences (mean pooling over real tokens, L2-normalised, as
+sentence-transformers does for this checkpoint) and prints their cosine-similarity table.
 
     python tools/end_to_end.py
 """
@@ -12,9 +12,9 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
-from tokenizers import Tokenizer  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
-from keras_bert_lib import BertEncoder  # noqa: E402
+from keras_bert_lib import BertEncoder, BertPreprocessor  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
 
 SENTENCES = [
@@ -26,14 +26,8 @@ SENTENCES = [
 ]
 
 
-def embed(encoder, tokenizer, sentences):
-    tokenizer.enable_padding()
-    encodings = tokenizer.encode_batch(sentences)
-    batch = {
-        "token_ids": np.array([e.ids for e in encodings], "int32"),
-        "segment_ids": np.array([e.type_ids for e in encodings], "int32"),
-        "padding_mask": np.array([e.attention_mask for e in encodings], "int32"),
-    }
+def embed(encoder, preprocessor, sentences):
+    batch = {name: value.numpy() for name, value in preprocessor(tf.constant(sentences)).items()}
     sequence = encoder.predict(batch, verbose=0)["sequence_output"]
     mask = batch["padding_mask"][..., None].astype("float32")
     pooled = (sequence * mask).sum(1) / mask.sum(1)
@@ -49,8 +43,8 @@ def main():
         f"BertEncoder: {config.num_layers} layers, hidden {config.hidden_size}, "
         f"{encoder.count_params():,} parameters"
     )
-    tokenizer = Tokenizer.from_file(str(checkpoint / "tokenizer.json"))
-    embeddings = embed(encoder, tokenizer, SENTENCES)
+    preprocessor = BertPreprocessor.from_checkpoint(checkpoint, sequence_length=64)
+    embeddings = embed(encoder, preprocessor, SENTENCES)
     similarity = embeddings @ embeddings.T
     print("\nCosine similarity:")
     print("     " + "".join(f"{j:>7}" for j in range(len(SENTENCES))))

@@ -108,7 +108,8 @@ class CodePointTable:
         index = tf.searchsorted(tf.constant(self._starts), code_points, side="right") - 1
         kind = tf.gather(tf.constant(self._kinds), index)
         value = tf.gather(tf.constant(self._values), index)
-        explicit = tf.gather(tf.constant(self._explicit), tf.maximum(value, 0))
+        explicit_row = tf.where(kind == EXPLICIT, value, 0)  # value is a shift elsewhere
+        explicit = tf.gather(tf.constant(self._explicit), explicit_row)
 
         none = tf.fill([tf.size(code_points), self.width - 1], -1)
         column = code_points[:, None]

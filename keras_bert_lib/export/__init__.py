@@ -1,0 +1,1 @@
+"""Export: TF Serving SavedModels and TFLite files with the tokenizer inside."""

@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_bert_lib.text.normalization_table import (
+    CodePointTable,
+    compress_table,
+    expand_table,
+    load_table,
+)
+
+
+def test_compress_expand_round_trip_on_a_synthetic_table():
+    outputs = [(c,) for c in range(0x110000)]
+    outputs[65] = (97,)  # A -> a (a shift)
+    outputs[66] = (98,)  # B -> b (same shift: merges with A)
+    outputs[7] = ()  # deleted
+    outputs[9] = (32,)  # space
+    outputs[33] = (32, 33, 32)  # punctuation: padded
+    outputs[0xAC00] = (0x1100, 0x1161)  # explicit multi-character output
+    table = compress_table(outputs)
+    assert expand_table(table) == outputs
+    assert len(table["explicit"]) == 1
+
+
+def test_in_graph_lookup_matches_the_table_on_sampled_code_points():
+    table = load_table("uncased")
+    expected = expand_table(table)
+    rng = np.random.default_rng(0)
+    sample = np.concatenate([np.arange(0, 0x3000), rng.integers(0, 0x110000, 20000)])
+    rows = CodePointTable(table).map(tf.constant(sample, tf.int32)).numpy()
+    for code_point, row in zip(sample, rows, strict=True):
+        assert tuple(int(v) for v in row if v >= 0) == expected[code_point]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, lowercase", [("uncased", True), ("cased", False)])
+def test_shipped_tables_equal_the_reference_on_every_code_point(name, lowercase):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+    from build_normalization_tables import code_point_outputs
+
+    assert expand_table(load_table(name)) == code_point_outputs(lowercase)
