@@ -6,8 +6,18 @@ import os
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 from keras_bert_lib.config import BertConfig  # noqa: E402
+from keras_bert_lib.models.bert_classifier import BertClassifier  # noqa: E402
 from keras_bert_lib.models.bert_encoder import BertEncoder  # noqa: E402
+from keras_bert_lib.models.sentence_encoder import SentenceEncoder  # noqa: E402
 from keras_bert_lib.text import BertPacker, BertPreprocessor, BertTokenizer  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["BertConfig", "BertEncoder", "BertPacker", "BertPreprocessor", "BertTokenizer"]
+__all__ = [
+    "BertClassifier",
+    "BertConfig",
+    "BertEncoder",
+    "BertPacker",
+    "BertPreprocessor",
+    "BertTokenizer",
+    "SentenceEncoder",
+]

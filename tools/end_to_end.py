@@ -1,22 +1,27 @@
 """The main job, end to end on the bundled reference checkpoint (all-MiniLM-L6-v2).
 
-Loads the checkpoint into a `BertPreprocessor` (in-graph tokenizer) and a `BertEncoder`,
-embeds a handful of raw sentences (mean pooling over real tokens, L2-normalised, as
-sentence-transformers does for this checkpoint) and prints their cosine-similarity table.
+1. Sentence embeddings: a `SentenceEncoder` (in-graph tokenizer + encoder + mean pooling,
+   as sentence-transformers uses this checkpoint) prints a cosine-similarity table.
+2. Fine-tuning: a `BertClassifier` trains briefly on a small labelled TSV (by default the
+   tiny sentiment set in tools/data/) straight from raw strings, then predicts new ones.
 
-    python tools/end_to_end.py
+    python tools/end_to_end.py [--train sentences.tsv --epochs 4]
 """
 
+import argparse
 import os
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
 
-from keras_bert_lib import BertEncoder, BertPreprocessor  # noqa: E402
+from keras_bert_lib import BertClassifier, SentenceEncoder  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
+from keras_bert_lib.data.glue import load_tsv_task  # noqa: E402
 
+TINY_SET = Path(__file__).resolve().parent / "data" / "tiny_sentiment.tsv"
 SENTENCES = [
     "A man is playing a guitar.",
     "Someone plays an acoustic guitar on stage.",
@@ -24,32 +29,56 @@ SENTENCES = [
     "Shares dropped as investors worried about rates.",
     "A cat sleeps on the warm windowsill.",
 ]
+NEW_REVIEWS = [
+    "an absolute triumph , funny and wise",
+    "a tiresome , lifeless bore",
+    "wonderful acting and a lovely story",
+    "predictable , sloppy and far too long",
+]
 
 
-def embed(encoder, preprocessor, sentences):
-    batch = {name: value.numpy() for name, value in preprocessor(tf.constant(sentences)).items()}
-    sequence = encoder.predict(batch, verbose=0)["sequence_output"]
-    mask = batch["padding_mask"][..., None].astype("float32")
-    pooled = (sequence * mask).sum(1) / mask.sum(1)
-    return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
-
-
-def main():
-    checkpoint = reference_checkpoint_path()
-    print(f"Reference checkpoint: {checkpoint}")
-    encoder = BertEncoder.from_checkpoint(checkpoint)
-    config = encoder.config
+def similarity_table(checkpoint):
+    encoder = SentenceEncoder.from_checkpoint(checkpoint)
+    config = encoder.encoder.config
     print(
-        f"BertEncoder: {config.num_layers} layers, hidden {config.hidden_size}, "
-        f"{encoder.count_params():,} parameters"
+        f"SentenceEncoder: {config.num_layers} layers, hidden {config.hidden_size}, "
+        f"{encoder.pooling} pooling, {encoder.encoder.count_params():,} parameters"
     )
-    preprocessor = BertPreprocessor.from_checkpoint(checkpoint, sequence_length=64)
-    embeddings = embed(encoder, preprocessor, SENTENCES)
-    similarity = embeddings @ embeddings.T
+    similarity = encoder.similarity(SENTENCES, SENTENCES)
     print("\nCosine similarity:")
     print("     " + "".join(f"{j:>7}" for j in range(len(SENTENCES))))
     for i, row in enumerate(similarity):
         print(f"{i:>4} " + "".join(f"{value:7.3f}" for value in row) + f"   {SENTENCES[i]}")
+
+
+def fine_tune(checkpoint, train_path, epochs):
+    task = load_tsv_task(train_path, "sentence", "label")
+    print(f"\nFine-tuning a BertClassifier on {len(task)} labelled sentences from {train_path}")
+    keras.utils.set_random_seed(0)
+    classifier = BertClassifier.from_checkpoint(
+        checkpoint, num_classes=len(task.label_names), sequence_length=64
+    )
+    classifier.compile(learning_rate=1e-4)
+    classifier.fit(task.texts, task.labels, batch_size=8, epochs=epochs, verbose=2)
+    probabilities = keras.ops.softmax(classifier.predict(NEW_REVIEWS, verbose=0)).numpy()
+    print("\nPredictions on new raw strings:")
+    for text, row in zip(NEW_REVIEWS, probabilities, strict=True):
+        label = task.label_names[int(np.argmax(row))]
+        print(f"  label {label}  p={row.max():.3f}  {text}")
+    return classifier
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--train", type=Path, default=TINY_SET, help="TSV with 'sentence' and 'label' columns"
+    )
+    parser.add_argument("--epochs", type=int, default=4)
+    args = parser.parse_args()
+    checkpoint = reference_checkpoint_path()
+    print(f"Reference checkpoint: {checkpoint}")
+    similarity_table(checkpoint)
+    fine_tune(checkpoint, args.train, args.epochs)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Keras layers of BERT: embeddings, self-attention and the transformer block."""
 
 from keras_bert_lib.layers.bert_embeddings import BertEmbeddings
+from keras_bert_lib.layers.masked_pooling import MaskedPooling
 from keras_bert_lib.layers.self_attention import MultiHeadSelfAttention
 from keras_bert_lib.layers.transformer_block import TransformerBlock
 
-__all__ = ["BertEmbeddings", "MultiHeadSelfAttention", "TransformerBlock"]
+__all__ = ["BertEmbeddings", "MaskedPooling", "MultiHeadSelfAttention", "TransformerBlock"]

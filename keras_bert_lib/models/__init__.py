@@ -1,5 +1,7 @@
 """BERT models: the encoder and the task models built on it."""
 
+from keras_bert_lib.models.bert_classifier import BertClassifier
 from keras_bert_lib.models.bert_encoder import BertEncoder
+from keras_bert_lib.models.sentence_encoder import SentenceEncoder
 
-__all__ = ["BertEncoder"]
+__all__ = ["BertClassifier", "BertEncoder", "SentenceEncoder"]

@@ -12,6 +12,11 @@ from keras_bert_lib.layers.transformer_block import TransformerBlock
 INPUT_NAMES = ("token_ids", "segment_ids", "padding_mask")
 
 
+def encoder_inputs():
+    """Fresh symbolic inputs of a `BertEncoder`: int32 `[batch, seq]` tensors by name."""
+    return {name: keras.Input(shape=(None,), dtype="int32", name=name) for name in INPUT_NAMES}
+
+
 @keras.saving.register_keras_serializable(package="keras_bert_lib")
 class BertEncoder(keras.Model):
     """The BERT encoder: embeddings, `num_layers` transformer blocks and the tanh pooler.
@@ -98,9 +103,7 @@ class BertEncoder(keras.Model):
         )
 
         # === Functional graph ===
-        inputs = {
-            name: keras.Input(shape=(None,), dtype="int32", name=name) for name in INPUT_NAMES
-        }
+        inputs = encoder_inputs()
         hidden = embeddings(inputs["token_ids"], inputs["segment_ids"])
         all_hidden, all_probs = [hidden], []
         for block in blocks:

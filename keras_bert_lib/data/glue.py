@@ -1,0 +1,80 @@
+"""GLUE-style TSV tasks: texts (one column or a pair), labels or scores, label names."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from pathlib import Path
+
+import numpy as np
+
+from keras_bert_lib.data.text_files import read_tsv
+
+
+@dataclasses.dataclass
+class TextTask:
+    """Examples of a sentence or sentence-pair task.
+
+    `texts` is a list of strings, or a tuple of two lists for pairs; `labels` holds class ids
+    (int32) or scores (float32); `label_names[i]` is the original label of class `i`.
+    """
+
+    texts: list | tuple
+    labels: np.ndarray
+    label_names: list[str] | None
+
+    def __len__(self):
+        return len(self.labels)
+
+    def subset(self, count: int, seed: int = 0) -> TextTask:
+        """`count` examples drawn at random (all of them if there are fewer)."""
+        if count >= len(self):
+            return self
+        rows = sorted(random.Random(seed).sample(range(len(self)), count))
+
+        def pick(values):
+            return [values[i] for i in rows]
+
+        texts = (
+            tuple(pick(t) for t in self.texts)
+            if isinstance(self.texts, tuple)
+            else pick(self.texts)
+        )
+        return TextTask(texts, self.labels[rows], self.label_names)
+
+
+def load_tsv_task(path, text_columns, label_column, regression=False, label_names=None):
+    """Reads a GLUE TSV file.
+
+    Args:
+        path: the TSV file (header row first).
+        text_columns: one column name, or two for pairs.
+        label_column: the label (or score) column.
+        regression: bool. Scores as float32 instead of class ids.
+        label_names: the label strings in class-id order; default the sorted distinct labels
+            (so `0`/`1` stay 0 and 1). Pass the training set's names for its dev set.
+
+    Raises:
+        ValueError: naming a missing column, an empty file or an unknown label.
+    """
+    rows = read_tsv(path)
+    if not rows:
+        raise ValueError(f"{path} has no examples.")
+    columns = [text_columns] if isinstance(text_columns, str) else list(text_columns)
+    for column in [*columns, label_column]:
+        if column not in rows[0]:
+            raise ValueError(f"{path} has no column {column!r}; columns: {sorted(rows[0])}.")
+    texts = [[row[c] for row in rows] for c in columns]
+    raw = [row[label_column] for row in rows]
+    if regression:
+        return TextTask(_texts(texts), np.asarray(raw, np.float32), None)
+    names = list(label_names) if label_names is not None else sorted(set(raw))
+    index = {name: i for i, name in enumerate(names)}
+    unknown = sorted(set(raw) - set(index))
+    if unknown:
+        raise ValueError(f"{Path(path).name}: labels {unknown[:5]} are not in {names}.")
+    return TextTask(_texts(texts), np.asarray([index[v] for v in raw], np.int32), names)
+
+
+def _texts(columns):
+    return columns[0] if len(columns) == 1 else tuple(columns)

@@ -1,0 +1,180 @@
+"""`BertClassifier`: sequence (or sentence-pair) classification and regression on BERT."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_bert_lib.models.bert_encoder import BertEncoder, encoder_inputs
+from keras_bert_lib.models.task import Task
+
+
+@keras.saving.register_keras_serializable(package="keras_bert_lib")
+class BertClassifier(Task):
+    """Encoder + pooled output + dropout + dense head, trained on raw strings.
+
+    Outputs logits `[batch, num_classes]`, float32. With `num_classes >= 2` the default loss is
+    sparse categorical cross-entropy from logits (labels `0 .. num_classes - 1`, checked); with
+    `num_classes=1` it is a regression trained with mean squared error (e.g. STS-B scores).
+
+    Texts longer than the preprocessor's `sequence_length` are truncated (`longest_first` for
+    pairs).
+
+    Args:
+        encoder: a `BertEncoder`.
+        num_classes: int. Number of classes, or 1 for regression.
+        preprocessor: a `BertPreprocessor` or None. With one, `fit`, `evaluate` and
+            `predict` take raw strings (or a tuple of two string arrays for pairs);
+            without, dicts of `token_ids`, `segment_ids`, `padding_mask`.
+        dropout: float. Dropout before the head.
+        **kwargs: standard `keras.Model` arguments (`name`).
+
+    Example:
+
+    >>> from keras_bert_lib import BertConfig, BertPreprocessor, BertTokenizer
+    >>> vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "good", "bad", "film"]
+    >>> preprocessor = BertPreprocessor(BertTokenizer(vocab), sequence_length=8)
+    >>> encoder = BertEncoder(BertConfig(vocab_size=8, hidden_size=8, num_layers=1,
+    ...                                  num_heads=2, intermediate_size=16))
+    >>> classifier = BertClassifier(encoder, num_classes=2, preprocessor=preprocessor)
+    >>> history = classifier.fit(["good film", "bad film"], [1, 0], epochs=1, verbose=0)
+    >>> classifier.predict(["good"], verbose=0).shape
+    (1, 2)
+
+    From a checkpoint: `BertClassifier.from_checkpoint(path, num_classes=2)`.
+    """
+
+    def __init__(self, encoder, num_classes=2, preprocessor=None, dropout=0.1, **kwargs):
+        if not isinstance(encoder, BertEncoder):
+            raise TypeError(f"encoder must be a BertEncoder, got {type(encoder).__name__}.")
+        if not isinstance(num_classes, int) or num_classes < 1:
+            raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}.")
+        # === Layers ===
+        dropout_layer = keras.layers.Dropout(dropout, name="head_dropout")
+        head = keras.layers.Dense(
+            num_classes,
+            kernel_initializer=keras.initializers.TruncatedNormal(
+                stddev=encoder.config.initializer_range
+            ),
+            dtype="float32",
+            name="logits",
+        )
+        # === Functional graph ===
+        inputs = encoder_inputs()
+        pooled = encoder(inputs)["pooled_output"]
+        logits = head(dropout_layer(pooled))
+        super().__init__(inputs=inputs, outputs=logits, **kwargs)
+        # === Config ===
+        self.encoder = encoder
+        self.num_classes = num_classes
+        self.dropout = dropout
+        self._finish_init(preprocessor)
+
+    def default_loss(self):
+        if self.num_classes == 1:
+            return keras.losses.MeanSquaredError()
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+    def default_metrics(self):
+        if self.num_classes == 1:
+            return [keras.metrics.MeanAbsoluteError(name="mae")]
+        return [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
+
+    def _check_labels(self, y):
+        if self.num_classes == 1:
+            return tf.cast(y, "float32")
+        y = tf.convert_to_tensor(y)
+        if not y.dtype.is_integer:
+            raise TypeError(f"Class labels must be integers, got {y.dtype.name}.")
+        tf.debugging.assert_non_negative(y, message="Class labels must be >= 0.")
+        tf.debugging.assert_less(
+            y,
+            tf.cast(self.num_classes, y.dtype),
+            message=f"Class labels must be < num_classes ({self.num_classes}).",
+        )
+        return y
+
+    def validate_labels(self, y):
+        if self.num_classes == 1 or y is None:
+            return
+        labels = np.asarray(y)
+        if labels.dtype.kind not in "iu":
+            raise TypeError(f"Class labels must be integers, got dtype {labels.dtype}.")
+        outside = labels[(labels < 0) | (labels >= self.num_classes)]
+        if outside.size:
+            raise ValueError(
+                f"Class labels must be in [0, {self.num_classes}); got {outside[:5].tolist()} "
+                f"({outside.size} outside)."
+            )
+
+    def predict_windows(self, texts, stride=None, batch_size=32) -> np.ndarray:
+        """Logits of single texts of any length: the mean over overlapping windows.
+
+        Each text's wordpieces are cut into windows of `sequence_length - 2` tokens starting
+        every `stride` tokens (default: half a window), every window is classified, and the
+        window logits are averaged. Texts that fit give exactly `predict`'s logits.
+        """
+        if self.preprocessor is None:
+            raise ValueError("predict_windows needs a preprocessor to tokenize the texts.")
+        tokenizer, packer = self.preprocessor.tokenizer, self.preprocessor.packer
+        window = self.preprocessor.sequence_length - 2
+        stride = stride or max(1, window // 2)
+        if not 0 < stride <= window:
+            raise ValueError(f"stride must be in [1, {window}], got {stride}.")
+        token_lists = tokenizer.tokenize(tf.constant(list(texts), tf.string)).to_list()
+        if not token_lists:
+            return self.empty_prediction()
+        windows, owners = [], []
+        for index, tokens in enumerate(token_lists):
+            starts = range(0, max(len(tokens) - window, 0) + stride, stride)
+            for start in starts:
+                windows.append(tokens[start : start + window])
+                owners.append(index)
+                if start + window >= len(tokens):
+                    break
+        features = packer(tf.ragged.constant(windows, dtype=tf.int32, ragged_rank=1))
+        logits = keras.Model.predict(
+            self, {k: v.numpy() for k, v in features.items()}, batch_size=batch_size, verbose=0
+        )
+        owners = np.asarray(owners)
+        return np.stack([logits[owners == i].mean(0) for i in range(len(token_lists))])
+
+    def empty_prediction(self):
+        return np.zeros((0, self.num_classes), np.float32)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            encoder=keras.saving.serialize_keras_object(self.encoder),
+            num_classes=self.num_classes,
+            dropout=self.dropout,
+        )
+        return config
+
+    @classmethod
+    def from_checkpoint(
+        cls, path, num_classes=2, sequence_length=128, dropout=0.1, **encoder_kwargs
+    ) -> BertClassifier:
+        """A classifier on a pretrained encoder with its preprocessor attached.
+
+        Args:
+            path: a Hugging Face directory or a Google checkpoint (see
+                `BertEncoder.from_checkpoint`), or a `.keras` file of a saved classifier.
+            num_classes: int. Classes, or 1 for regression (ignored for `.keras` files).
+            sequence_length: int. The preprocessor's packed length.
+            dropout: float. Dropout before the head.
+            **encoder_kwargs: `BertEncoder` arguments such as `dtype`.
+        """
+        from pathlib import Path
+
+        from keras_bert_lib.text.bert_preprocessor import BertPreprocessor
+
+        if str(path).endswith(".keras"):
+            model = keras.saving.load_model(path)
+            if not isinstance(model, cls):
+                raise TypeError(f"{path} holds a {type(model).__name__}, not a {cls.__name__}.")
+            return model
+        encoder = BertEncoder.from_checkpoint(path, **encoder_kwargs)
+        preprocessor = BertPreprocessor.from_checkpoint(Path(path), sequence_length=sequence_length)
+        return cls(encoder, num_classes=num_classes, preprocessor=preprocessor, dropout=dropout)

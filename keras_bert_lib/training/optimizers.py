@@ -1,0 +1,44 @@
+"""The BERT optimizer: AdamW without weight decay on LayerNorm and bias, with warmup + decay."""
+
+import keras
+
+from keras_bert_lib.training.schedules import WarmupPolynomialDecay
+
+# Substrings of variable paths that get no weight decay (as BERT and Hugging Face do).
+NO_DECAY = ("bias", "gamma", "beta", "layer_norm", "LayerNorm")
+
+
+def create_optimizer(
+    learning_rate=5e-5,
+    total_steps=1000,
+    warmup_ratio=0.1,
+    weight_decay=0.01,
+    global_clipnorm=1.0,
+    power=1.0,
+    epsilon=1e-8,
+):
+    """AdamW with the BERT decay exclusions and a warmup-then-decay schedule.
+
+    The defaults are Hugging Face `Trainer`'s (AdamW, epsilon 1e-8, gradients clipped to
+    global norm 1.0, weight decay 0.01) with 10% linear warmup and linear decay to 0.
+
+    Args:
+        learning_rate: float. Peak learning rate.
+        total_steps: int. Number of optimizer updates of the whole run.
+        warmup_ratio: float. Fraction of `total_steps` spent warming up.
+        weight_decay: float. Decoupled weight decay for all but LayerNorm and bias.
+        global_clipnorm: float or None. Clip gradients to this global norm.
+        power: float. 1 for linear decay; other values for polynomial decay.
+        epsilon: float. Adam epsilon.
+    """
+    schedule = WarmupPolynomialDecay(
+        learning_rate, total_steps, int(round(warmup_ratio * total_steps)), power=power
+    )
+    optimizer = keras.optimizers.AdamW(
+        learning_rate=schedule,
+        weight_decay=weight_decay,
+        epsilon=epsilon,
+        global_clipnorm=global_clipnorm,
+    )
+    optimizer.exclude_from_weight_decay(var_names=list(NO_DECAY))
+    return optimizer

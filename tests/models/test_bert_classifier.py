@@ -1,0 +1,163 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_bert_lib import BertClassifier, BertConfig, BertEncoder, BertPreprocessor, BertTokenizer
+from keras_bert_lib.models.task import trim_padding
+
+VOCAB = [
+    "[PAD]",
+    "[UNK]",
+    "[CLS]",
+    "[SEP]",
+    "[MASK]",
+    "good",
+    "bad",
+    "film",
+    "great",
+    "awful",
+    "plot",
+    "acting",
+]
+TEXTS = ["good film", "bad film", "great acting", "awful plot"] * 4
+LABELS = np.array([1, 0, 1, 0] * 4)
+
+
+def make(num_classes=2, preprocessor=True):
+    config = BertConfig(
+        vocab_size=len(VOCAB),
+        hidden_size=16,
+        num_layers=1,
+        num_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=32,
+        hidden_dropout=0.0,
+        attention_dropout=0.0,
+    )
+    keras.utils.set_random_seed(0)
+    pre = BertPreprocessor(BertTokenizer(VOCAB), sequence_length=32) if preprocessor else None
+    model = BertClassifier(
+        BertEncoder(config), num_classes=num_classes, preprocessor=pre, dropout=0.0
+    )
+    model.compile(learning_rate=1e-2, warmup_ratio=0.0)
+    return model
+
+
+def test_fit_on_raw_strings_learns():
+    model = make()
+    history = model.fit(TEXTS, LABELS, epochs=20, batch_size=4, verbose=0)
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+    predicted = model.predict(np.array(["good film", "awful plot"]), verbose=0).argmax(-1)
+    assert predicted.tolist() == [1, 0]
+
+
+def test_fit_on_pairs_and_on_a_dataset():
+    model = make()
+    first, second = TEXTS, ["film"] * len(TEXTS)
+    history = model.fit((first, second), LABELS, epochs=20, batch_size=4, verbose=0)
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+    assert model.predict((["good"], ["film"]), verbose=0).shape == (1, 2)
+    dataset = tf.data.Dataset.from_tensor_slices(((first, second), LABELS)).batch(4)
+    assert np.isfinite(model.fit(dataset, epochs=1, verbose=0).history["loss"][0])
+    pairs_only = tf.data.Dataset.from_tensor_slices(((first, second),)).batch(4)
+    assert model.predict(pairs_only, verbose=0).shape == (len(TEXTS), 2)
+
+
+def test_regression_head_uses_mean_squared_error():
+    model = make(num_classes=1)
+    scores = np.array([4.5, 0.5, 4.0, 1.0] * 4, "float32")
+    history = model.fit(TEXTS, scores, epochs=20, batch_size=4, verbose=0)
+    assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
+    assert model.predict(["good film"], verbose=0).shape == (1, 1)
+
+
+def test_saved_model_predicts_identically(tmp_path):
+    model = make()
+    model.fit(TEXTS, LABELS, epochs=2, batch_size=4, verbose=0)
+    expected = model.predict(TEXTS, verbose=0)
+    model.save(tmp_path / "classifier.keras")
+    loaded = BertClassifier.from_checkpoint(tmp_path / "classifier.keras")
+    np.testing.assert_array_equal(loaded.predict(TEXTS, verbose=0), expected)
+    assert loaded.num_classes == 2 and loaded.preprocessor.sequence_length == 32
+
+
+def test_labels_outside_the_classes_are_rejected():
+    model = make(num_classes=2)
+    with pytest.raises(ValueError, match=r"in \[0, 2\); got \[2\]"):
+        model.fit(TEXTS[:2], [0, 2], verbose=0)
+    with pytest.raises(TypeError, match="integers"):
+        model.fit(TEXTS[:2], [0.5, 1.0], verbose=0)
+    bad = tf.data.Dataset.from_tensor_slices((TEXTS[:2], [0, 5])).batch(2)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must be < num_classes"):
+        model.fit(bad, epochs=1, verbose=0)
+
+
+def test_empty_inputs():
+    model = make()
+    assert model.predict([], verbose=0).shape == (0, 2)
+    with pytest.raises(ValueError, match="no training examples"):
+        model.fit([], [], verbose=0)
+
+
+def test_without_preprocessor_takes_token_dicts():
+    model = make(preprocessor=False)
+    ids = {
+        "token_ids": np.array([[2, 5, 7, 3]], "int32"),
+        "segment_ids": np.zeros((1, 4), "int32"),
+        "padding_mask": np.ones((1, 4), "int32"),
+    }
+    assert model.predict(ids, verbose=0).shape == (1, 2)
+
+
+def test_bad_construction():
+    encoder = make().encoder
+    with pytest.raises(ValueError, match="num_classes"):
+        BertClassifier(encoder, num_classes=0)
+    with pytest.raises(TypeError, match="BertEncoder"):
+        BertClassifier("bert", num_classes=2)
+
+
+def test_trim_padding_rounds_up_to_a_multiple_of_16():
+    mask = np.zeros((2, 64), "int32")
+    mask[0, :5], mask[1, :17] = 1, 1
+    features = {"token_ids": mask, "segment_ids": mask, "padding_mask": mask}
+    assert trim_padding(features)["token_ids"].shape == (2, 32)
+    mask[:, :] = 1
+    assert trim_padding(features)["token_ids"].shape == (2, 64)
+
+
+def test_default_optimizer_plans_warmup_over_the_whole_fit():
+    model = make()
+    model.compile()  # all defaults
+    model.fit(TEXTS, LABELS, epochs=2, batch_size=4, verbose=0)
+    schedule = (
+        model.optimizer.learning_rate_schedule
+        if hasattr(model.optimizer, "learning_rate_schedule")
+        else model.optimizer._learning_rate
+    )
+    assert schedule.total_steps == 2 * 4 and schedule.warmup_steps == 1
+    assert schedule.peak_learning_rate == 5e-5
+
+
+def test_predict_windows_averages_overlapping_windows():
+    model = make()
+    short = ["good film", "awful plot"]
+    np.testing.assert_allclose(
+        model.predict_windows(short), model.predict(short, verbose=0), atol=1e-5
+    )
+    long_text = " ".join(["good film bad acting great plot"] * 12)
+    tokens = model.preprocessor.tokenizer.tokenize([long_text]).to_list()[0]
+    assert len(tokens) == 72
+    # Windows of 30 tokens (32 - [CLS] - [SEP]) every 10 tokens, the last reaching the end.
+    starts = [0, 10, 20, 30, 40, 50]
+    window_logits = []
+    for start in starts:
+        packed = model.preprocessor.packer(tf.constant(tokens[start : start + 30]))
+        features = {k: v.numpy()[None] for k, v in packed.items()}
+        window_logits.append(keras.Model.predict(model, features, verbose=0)[0])
+    np.testing.assert_allclose(
+        model.predict_windows([long_text], stride=10)[0], np.mean(window_logits, axis=0), atol=1e-5
+    )
+    with pytest.raises(ValueError, match="stride"):
+        model.predict_windows(short, stride=31)

@@ -1,0 +1,48 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_bert_lib import BertConfig, BertEncoder
+from keras_bert_lib.training import WarmupPolynomialDecay, create_optimizer
+
+
+def test_linear_schedule_matches_hugging_face_formula():
+    schedule = WarmupPolynomialDecay(2e-5, total_steps=50, warmup_steps=5)
+    for step in range(60):
+        expected = 2e-5 * (step / 5 if step < 5 else max(0.0, (50 - step) / 45))
+        assert float(schedule(step)) == pytest.approx(expected, rel=1e-6, abs=1e-12)
+
+
+def test_polynomial_decay_and_config_round_trip():
+    schedule = WarmupPolynomialDecay(
+        1.0, total_steps=10, warmup_steps=0, end_learning_rate=0.1, power=2.0
+    )
+    assert float(schedule(5)) == pytest.approx(0.9 * 0.25 + 0.1)
+    restored = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(schedule))
+    assert restored.get_config() == schedule.get_config()
+    with pytest.raises(ValueError, match="warmup_steps"):
+        WarmupPolynomialDecay(1.0, total_steps=10, warmup_steps=11)
+
+
+def test_no_weight_decay_on_layer_norm_and_bias():
+    encoder = BertEncoder(
+        BertConfig(
+            vocab_size=10,
+            hidden_size=4,
+            num_layers=1,
+            num_heads=1,
+            intermediate_size=8,
+            max_position_embeddings=8,
+        )
+    )
+    variables = encoder.trainable_variables
+    before = [v.numpy().copy() for v in variables]
+    # Zero gradients: only the decoupled weight decay can move a weight.
+    optimizer = create_optimizer(
+        learning_rate=1.0, total_steps=10, warmup_ratio=0.0, weight_decay=0.5, global_clipnorm=None
+    )
+    optimizer.apply_gradients([(np.zeros(v.shape, "float32"), v) for v in variables])
+    for variable, old in zip(variables, before, strict=True):
+        moved = not np.allclose(variable.numpy(), old)
+        excluded = any(name in variable.path for name in ("bias", "gamma", "beta"))
+        assert moved != excluded, variable.path

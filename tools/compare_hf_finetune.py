@@ -1,0 +1,175 @@
+"""Side by side: fine-tune the same checkpoint with keras_bert_lib and with Hugging Face.
+
+Both train on the same rows with the same recipe (AdamW with weight decay 0.01 except
+LayerNorm and bias, 10% linear warmup then linear decay, gradients clipped to norm 1, batch
+size, epochs, maximum length, dynamic padding), then score the same dev file. The Hugging
+Face side is `transformers.BertForSequenceClassification` in PyTorch on the CPU with a
+plain training loop (the recipe of `Trainer`, which needs `accelerate`). Prints the dev
+metrics, training examples/s of each and the ratio. Run by hand (not in CI):
+
+    python tools/compare_hf_finetune.py --train ../shared/data/mrpc/train.tsv \
+        --dev ../shared/data/mrpc/dev.tsv --text-columns "#1 String" "#2 String" \
+        --label-column Quality --epochs 3
+"""
+
+import argparse
+import json
+import math
+import os
+import random
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+
+from keras_bert_lib import BertClassifier  # noqa: E402
+from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
+from keras_bert_lib.data.glue import load_tsv_task  # noqa: E402
+from keras_bert_lib.training.dev_metric import (  # noqa: E402
+    classification_scores,
+    regression_scores,
+)
+
+
+def run_ours(args, train, dev, num_classes, checkpoint):
+    import keras
+
+    keras.utils.set_random_seed(args.seed)
+    model = BertClassifier.from_checkpoint(
+        checkpoint, num_classes=num_classes, sequence_length=args.sequence_length
+    )
+    model.compile(learning_rate=args.learning_rate)
+    start = time.perf_counter()
+    model.fit(
+        train.texts,
+        train.labels,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        seed=args.seed,
+        verbose=2,
+    )
+    seconds = time.perf_counter() - start
+    return model.predict(dev.texts, batch_size=64, verbose=0), seconds
+
+
+def run_hugging_face(args, train, dev, num_classes, checkpoint):
+    import torch
+    import transformers
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(os.cpu_count())
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(checkpoint))
+    model = transformers.BertForSequenceClassification.from_pretrained(
+        str(checkpoint), num_labels=num_classes
+    )
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {
+            "params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
+            "weight_decay": 0.01,
+        },
+        {
+            "params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
+            "weight_decay": 0.0,
+        },
+    ]
+    optimizer = torch.optim.AdamW(groups, lr=args.learning_rate, eps=1e-8)
+    steps_per_epoch = math.ceil(len(train) / args.batch_size)
+    total = steps_per_epoch * args.epochs
+    scheduler = transformers.get_linear_schedule_with_warmup(optimizer, round(0.1 * total), total)
+
+    def encode(task, rows):
+        texts = (
+            ([task.texts[0][i] for i in rows], [task.texts[1][i] for i in rows])
+            if (isinstance(task.texts, tuple))
+            else ([task.texts[i] for i in rows],)
+        )
+        return tokenizer(
+            *texts,
+            truncation="longest_first",
+            max_length=args.sequence_length,
+            padding="longest",
+            return_tensors="pt",
+        )
+
+    label_dtype = torch.float32 if num_classes == 1 else torch.long
+    order = list(range(len(train)))
+    rng = random.Random(args.seed)
+    model.train()
+    start = time.perf_counter()
+    for epoch in range(args.epochs):
+        rng.shuffle(order)
+        for step in range(steps_per_epoch):
+            rows = order[step * args.batch_size : (step + 1) * args.batch_size]
+            batch = encode(train, rows)
+            labels = torch.tensor(train.labels[rows], dtype=label_dtype)
+            loss = model(**batch, labels=labels).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+        print(f"hf epoch {epoch + 1} done, last loss {loss.item():.4f}", flush=True)
+    seconds = time.perf_counter() - start
+    model.eval()
+    outputs = []
+    with torch.inference_mode():
+        for begin in range(0, len(dev), 64):
+            outputs.append(model(**encode(dev, range(begin, min(begin + 64, len(dev))))).logits)
+    return torch.cat(outputs).numpy(), seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=Path, required=True)
+    parser.add_argument("--dev", type=Path, required=True)
+    parser.add_argument("--text-columns", nargs="+", required=True)
+    parser.add_argument("--label-column", required=True)
+    parser.add_argument("--regression", action="store_true")
+    parser.add_argument("--checkpoint", type=Path, default=None)
+    parser.add_argument("--sequence-length", type=int, default=128)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--learning-rate", type=float, default=5e-5)
+    parser.add_argument("--max-train-examples", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--output", type=Path, default=None, help="write the results as JSON")
+    args = parser.parse_args()
+
+    train = load_tsv_task(args.train, args.text_columns, args.label_column, args.regression)
+    dev = load_tsv_task(
+        args.dev,
+        args.text_columns,
+        args.label_column,
+        args.regression,
+        label_names=train.label_names,
+    )
+    if args.max_train_examples:
+        train = train.subset(args.max_train_examples, seed=args.seed)
+    num_classes = 1 if args.regression else len(train.label_names)
+    checkpoint = args.checkpoint or reference_checkpoint_path()
+    score = regression_scores if args.regression else classification_scores
+
+    results = {}
+    for name, run in (("keras_bert_lib", run_ours), ("transformers", run_hugging_face)):
+        predictions, seconds = run(args, train, dev, num_classes, checkpoint)
+        results[name] = {
+            "dev": score(dev.labels, np.asarray(predictions)),
+            "train_seconds": round(seconds, 1),
+            "train_examples_per_second": round(len(train) * args.epochs / seconds, 2),
+        }
+        print(name, json.dumps(results[name]), flush=True)
+    ours, theirs = results["keras_bert_lib"], results["transformers"]
+    results["throughput_ratio"] = round(
+        ours["train_examples_per_second"] / theirs["train_examples_per_second"], 3
+    )
+    results["args"] = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    print(json.dumps(results, indent=2))
+    if args.output:
+        args.output.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Fine-tunes a BertClassifier on GLUE-style TSV files and writes the model and its metrics.
+
+    python tools/finetune.py --train ../shared/data/sst2/train.tsv \
+        --dev ../shared/data/sst2/dev.tsv --text-columns sentence --label-column label \
+        --output-dir runs/sst2
+
+Pairs: `--text-columns sentence1 sentence2`. Regression (STS-B): `--regression`. Writes
+`OUTPUT/model.keras`, `OUTPUT/metrics.json` (dev scores of every epoch, the best, timings)
+and TensorBoard logs in `OUTPUT/logs`. Training stops early when the dev metric has not
+improved for `--patience` epochs, and the best epoch's weights are kept.
+"""
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+
+from keras_bert_lib import BertClassifier  # noqa: E402
+from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
+from keras_bert_lib.data.glue import load_tsv_task  # noqa: E402
+from keras_bert_lib.training.dev_metric import (  # noqa: E402
+    DevMetricCallback,
+    classification_scores,
+    regression_scores,
+)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=Path, required=True)
+    parser.add_argument("--dev", type=Path, required=True)
+    parser.add_argument("--text-columns", nargs="+", required=True, help="one or two columns")
+    parser.add_argument("--label-column", required=True)
+    parser.add_argument("--regression", action="store_true", help="scores, not classes")
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=None,
+        help="Hugging Face / Google checkpoint (default: the reference)",
+    )
+    parser.add_argument("--output-dir", type=Path, required=True)
+    parser.add_argument("--sequence-length", type=int, default=128)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--learning-rate", type=float, default=5e-5)
+    parser.add_argument("--warmup-ratio", type=float, default=0.1)
+    parser.add_argument("--weight-decay", type=float, default=0.01)
+    parser.add_argument(
+        "--max-train-examples", type=int, default=None, help="train on this many random rows"
+    )
+    parser.add_argument(
+        "--monitor", default=None, help="dev score for early stopping (default accuracy / spearman)"
+    )
+    parser.add_argument("--patience", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    keras.utils.set_random_seed(args.seed)
+    columns = args.text_columns
+    train = load_tsv_task(args.train, columns, args.label_column, regression=args.regression)
+    dev = load_tsv_task(
+        args.dev,
+        columns,
+        args.label_column,
+        regression=args.regression,
+        label_names=train.label_names,
+    )
+    if args.max_train_examples:
+        train = train.subset(args.max_train_examples, seed=args.seed)
+    num_classes = 1 if args.regression else len(train.label_names)
+    checkpoint = args.checkpoint or reference_checkpoint_path()
+    print(
+        f"train {len(train)} examples, dev {len(dev)}, "
+        f"{'regression' if args.regression else f'{num_classes} classes'}, from {checkpoint}"
+    )
+
+    model = BertClassifier.from_checkpoint(
+        checkpoint, num_classes=num_classes, sequence_length=args.sequence_length
+    )
+    model.compile(
+        learning_rate=args.learning_rate,
+        warmup_ratio=args.warmup_ratio,
+        weight_decay=args.weight_decay,
+    )
+    score_fn = regression_scores if args.regression else classification_scores
+    monitor = args.monitor or ("spearman" if args.regression else "accuracy")
+    dev_metric = DevMetricCallback(dev.texts, dev.labels, score_fn, monitor, args.patience)
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    callbacks = [dev_metric, keras.callbacks.TensorBoard(str(args.output_dir / "logs"))]
+
+    start = time.perf_counter()
+    model.fit(
+        train.texts,
+        train.labels,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        callbacks=callbacks,
+        seed=args.seed,
+    )
+    seconds = time.perf_counter() - start
+    epochs_run = len(dev_metric.history)
+    examples_per_second = len(train) * epochs_run / seconds
+
+    model.save(args.output_dir / "model.keras")
+    result = {
+        "train_examples": len(train),
+        "epochs_run": epochs_run,
+        "wall_seconds": round(seconds, 1),
+        "train_examples_per_second": round(examples_per_second, 2),
+        "monitor": monitor,
+        "best_epoch": dev_metric.best_epoch + 1,
+        "best": dev_metric.history[dev_metric.best_epoch],
+        "dev_by_epoch": dev_metric.history,
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+    }
+    (args.output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(
+        json.dumps(
+            {k: result[k] for k in ("best", "wall_seconds", "train_examples_per_second")}, indent=2
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
