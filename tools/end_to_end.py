@@ -5,7 +5,7 @@
 2. Fine-tuning: a `BertClassifier` trains briefly on a small labelled TSV (by default the
    tiny sentiment set in tools/data/) straight from raw strings, then predicts new ones.
 
-    python tools/end_to_end.py [--train sentences.tsv --epochs 4]
+    python tools/end_to_end.py [--train sentences.tsv --epochs 8]
 """
 
 import argparse
@@ -73,7 +73,7 @@ def main():
     parser.add_argument(
         "--train", type=Path, default=TINY_SET, help="TSV with 'sentence' and 'label' columns"
     )
-    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--epochs", type=int, default=8)
     args = parser.parse_args()
     checkpoint = reference_checkpoint_path()
     print(f"Reference checkpoint: {checkpoint}")
