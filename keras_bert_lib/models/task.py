@@ -42,7 +42,7 @@ def _inputs_to_tensors(x):
 
 
 def num_examples(x) -> int:
-    x = _inputs_to_tensors(x)
+    """How many examples inputs hold, once converted by `_inputs_to_tensors`."""
     first = next(iter(x.values())) if isinstance(x, dict) else x[0] if isinstance(x, tuple) else x
     return int(tf.shape(first)[0])
 
@@ -176,6 +176,7 @@ class Task(keras.Model):
         **kwargs,
     ):
         if not isinstance(x, tf.data.Dataset):
+            x = _inputs_to_tensors(x)  # once: the checks, shuffle and step count reuse it
             if num_examples(x) == 0:
                 raise ValueError("fit() got no training examples.")
             self.validate_labels(y)
@@ -228,8 +229,10 @@ class Task(keras.Model):
         return super().evaluate(dataset, **kwargs)
 
     def predict(self, x, batch_size=None, **kwargs):
-        if not isinstance(x, tf.data.Dataset) and num_examples(x) == 0:
-            return self.empty_prediction()
+        if not isinstance(x, tf.data.Dataset):
+            x = _inputs_to_tensors(x)
+            if num_examples(x) == 0:
+                return self.empty_prediction()
         return super().predict(self._dataset(x, batch_size=batch_size), **kwargs)
 
     def empty_prediction(self):
