@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 
 from keras_bert_lib import BertClassifier  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.glue import load_tsv_task  # noqa: E402
+from keras_bert_lib.data.glue import load_train_dev  # noqa: E402
 from keras_bert_lib.training.dev_metric import (  # noqa: E402
     classification_scores,
     regression_scores,
@@ -138,17 +138,16 @@ def main():
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON")
     args = parser.parse_args()
 
-    train = load_tsv_task(args.train, args.text_columns, args.label_column, args.regression)
-    dev = load_tsv_task(
+    train, dev = load_train_dev(
+        args.train,
         args.dev,
         args.text_columns,
         args.label_column,
         args.regression,
-        label_names=train.label_names,
+        args.max_train_examples,
+        args.seed,
     )
-    if args.max_train_examples:
-        train = train.subset(args.max_train_examples, seed=args.seed)
-    num_classes = 1 if args.regression else len(train.label_names)
+    num_classes = train.num_classes
     checkpoint = args.checkpoint or reference_checkpoint_path()
     score = regression_scores if args.regression else classification_scores
 

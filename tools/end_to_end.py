@@ -56,7 +56,7 @@ def fine_tune(checkpoint, train_path, epochs):
     print(f"\nFine-tuning a BertClassifier on {len(task)} labelled sentences from {train_path}")
     keras.utils.set_random_seed(0)
     classifier = BertClassifier.from_checkpoint(
-        checkpoint, num_classes=len(task.label_names), sequence_length=64
+        checkpoint, num_classes=task.num_classes, sequence_length=64
     )
     classifier.compile(learning_rate=1e-4)
     classifier.fit(task.texts, task.labels, batch_size=8, epochs=epochs, verbose=2)

@@ -22,7 +22,7 @@ import keras  # noqa: E402
 
 from keras_bert_lib import BertClassifier  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.glue import load_tsv_task  # noqa: E402
+from keras_bert_lib.data.glue import load_train_dev  # noqa: E402
 from keras_bert_lib.training.dev_metric import (  # noqa: E402
     DevMetricCallback,
     classification_scores,
@@ -64,18 +64,16 @@ def parse_args():
 def main():
     args = parse_args()
     keras.utils.set_random_seed(args.seed)
-    columns = args.text_columns
-    train = load_tsv_task(args.train, columns, args.label_column, regression=args.regression)
-    dev = load_tsv_task(
+    train, dev = load_train_dev(
+        args.train,
         args.dev,
-        columns,
+        args.text_columns,
         args.label_column,
-        regression=args.regression,
-        label_names=train.label_names,
+        args.regression,
+        args.max_train_examples,
+        args.seed,
     )
-    if args.max_train_examples:
-        train = train.subset(args.max_train_examples, seed=args.seed)
-    num_classes = 1 if args.regression else len(train.label_names)
+    num_classes = train.num_classes
     checkpoint = args.checkpoint or reference_checkpoint_path()
     print(
         f"train {len(train)} examples, dev {len(dev)}, "

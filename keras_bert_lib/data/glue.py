@@ -26,6 +26,11 @@ class TextTask:
     def __len__(self):
         return len(self.labels)
 
+    @property
+    def num_classes(self) -> int:
+        """The classifier head width: the number of labels, or 1 for scores."""
+        return 1 if self.label_names is None else len(self.label_names)
+
     def subset(self, count: int, seed: int = 0) -> TextTask:
         """`count` examples drawn at random (all of them if there are fewer)."""
         if count >= len(self):
@@ -78,3 +83,25 @@ def load_tsv_task(path, text_columns, label_column, regression=False, label_name
 
 def _texts(columns):
     return columns[0] if len(columns) == 1 else tuple(columns)
+
+
+def load_train_dev(
+    train_path,
+    dev_path,
+    text_columns,
+    label_column,
+    regression=False,
+    max_train_examples=None,
+    seed=0,
+) -> tuple[TextTask, TextTask]:
+    """A train and a dev file of one task, with the dev labels in the train label order.
+
+    `max_train_examples` keeps that many random training rows (see `TextTask.subset`).
+    """
+    train = load_tsv_task(train_path, text_columns, label_column, regression=regression)
+    dev = load_tsv_task(
+        dev_path, text_columns, label_column, regression=regression, label_names=train.label_names
+    )
+    if max_train_examples:
+        train = train.subset(max_train_examples, seed=seed)
+    return train, dev

@@ -64,3 +64,21 @@ def test_real_glue_files(shared_data):
     assert (len(sst2), len(mrpc), len(rte), len(stsb)) == (872, 408, 277, 1500)
     assert rte.label_names == ["entailment", "not_entailment"]
     assert stsb.labels.min() >= 0.0 and stsb.labels.max() <= 5.0
+
+
+def test_train_and_dev_share_the_train_label_order(tmp_path):
+    from keras_bert_lib.data.glue import load_train_dev
+
+    train_path = write(tmp_path, "s\tlabel\na\tno\nb\tyes\nc\tno\n", "train.tsv")
+    dev_path = write(tmp_path, "s\tlabel\nd\tyes\n", "dev.tsv")
+    train, dev = load_train_dev(train_path, dev_path, "s", "label", max_train_examples=2)
+    assert len(train) == 2 and train.num_classes == 2
+    assert dev.label_names == ["no", "yes"] and dev.labels.tolist() == [1]
+    scores, _ = load_train_dev(
+        write(tmp_path, "s\tv\na\t1.5\n", "r.tsv"),
+        write(tmp_path, "s\tv\nb\t2\n", "rd.tsv"),
+        "s",
+        "v",
+        regression=True,
+    )
+    assert scores.num_classes == 1
