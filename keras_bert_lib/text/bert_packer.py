@@ -49,6 +49,15 @@ def truncated_lengths(lengths, budget, truncation):
     return [tf.where(fits, a, a_kept), tf.where(fits, b, b_kept)]
 
 
+PACKED_NAMES = ("token_ids", "segment_ids", "padding_mask")
+
+
+def packed_output_spec(batch_shape, sequence_length):
+    """Symbolic outputs of packing: int32 `[*batch_shape, sequence_length]` by name."""
+    shape = (*batch_shape, sequence_length)
+    return {name: keras.KerasTensor(shape, dtype="int32") for name in PACKED_NAMES}
+
+
 def _as_batched_ragged(segment):
     """`(ragged [batch, None], unbatched)`; a 1-D tensor is one example."""
     if isinstance(segment, tf.RaggedTensor):
@@ -171,15 +180,7 @@ class BertPacker(keras.layers.Layer):
 
     def compute_output_spec(self, inputs):
         first = inputs[0] if isinstance(inputs, (tuple, list)) else inputs
-        shape = (
-            (self.sequence_length,)
-            if len(first.shape) == 1
-            else (first.shape[0], self.sequence_length)
-        )
-        return {
-            name: keras.KerasTensor(shape, dtype="int32")
-            for name in ("token_ids", "segment_ids", "padding_mask")
-        }
+        return packed_output_spec(tuple(first.shape[:-1]), self.sequence_length)
 
     def get_config(self):
         config = super().get_config()

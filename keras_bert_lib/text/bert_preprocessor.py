@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from keras_bert_lib.text.bert_packer import BertPacker
+from keras_bert_lib.text.bert_packer import BertPacker, packed_output_spec
 from keras_bert_lib.text.bert_tokenizer import BertTokenizer
 
 
@@ -81,11 +81,7 @@ class BertPreprocessor(keras.layers.Layer):
 
     def compute_output_spec(self, inputs):
         first = inputs[0] if isinstance(inputs, tuple) else inputs
-        shape = (*first.shape, self.sequence_length)
-        return {
-            name: keras.KerasTensor(shape, dtype="int32")
-            for name in ("token_ids", "segment_ids", "padding_mask")
-        }
+        return packed_output_spec(tuple(first.shape), self.sequence_length)
 
     def get_config(self):
         config = super().get_config()
