@@ -34,7 +34,8 @@ class MaskedPooling(keras.layers.Layer):
     def call(self, sequence, padding_mask):
         if self.mode == "cls":
             return sequence[:, 0, :]
-        mask = ops.cast(padding_mask, sequence.dtype)[:, :, None]
+        # expand_dims, not [:, :, None]: TFLite has no builtin for new-axis slicing.
+        mask = ops.expand_dims(ops.cast(padding_mask, sequence.dtype), -1)
         if self.mode == "mean":
             count = ops.maximum(ops.sum(mask, axis=1), 1e-9)
             return ops.sum(sequence * mask, axis=1) / count

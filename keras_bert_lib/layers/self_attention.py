@@ -87,7 +87,8 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         value = self._split_heads(self.value(hidden_states))
 
         scores = ops.cast(ops.einsum("bhqd,bhkd->bhqk", query, key), "float32")
-        key_is_real = ops.cast(padding_mask, "bool")[:, None, None, :]
+        # expand_dims, not [:, None, None, :]: TFLite has no builtin for new-axis slicing.
+        key_is_real = ops.expand_dims(ops.cast(padding_mask, "bool"), (1, 2))
         scores = ops.where(key_is_real, scores, _MASKED_SCORE)
         probabilities = ops.softmax(scores, axis=-1)
 

@@ -4,7 +4,6 @@ import pytest
 import tensorflow as tf
 
 from keras_bert_lib import BertClassifier, BertConfig, BertEncoder, BertPreprocessor, BertTokenizer
-from keras_bert_lib.models.task import trim_padding
 
 VOCAB = [
     "[PAD]",
@@ -116,15 +115,6 @@ def test_bad_construction():
         BertClassifier(encoder, num_classes=0)
     with pytest.raises(TypeError, match="BertEncoder"):
         BertClassifier("bert", num_classes=2)
-
-
-def test_trim_padding_rounds_up_to_a_multiple_of_16():
-    mask = np.zeros((2, 64), "int32")
-    mask[0, :5], mask[1, :17] = 1, 1
-    features = {"token_ids": mask, "segment_ids": mask, "padding_mask": mask}
-    assert trim_padding(features)["token_ids"].shape == (2, 32)
-    mask[:, :] = 1
-    assert trim_padding(features)["token_ids"].shape == (2, 64)
 
 
 def test_default_optimizer_plans_warmup_over_the_whole_fit():

@@ -1,0 +1,92 @@
+"""SavedModels that TF Serving loads: signatures on raw strings, warm-up requests.
+
+`export_saved_model(model, directory)` writes one SavedModel with three signatures (see
+`signatures.py`): `serving_default` (raw strings), `serve_token_ids` (int32 features) and
+`tokenize`. The weights are stored once: the module saves the Keras variables themselves,
+which Keras' own `model.export` stores twice (once per tracked path).
+
+TF Serving r2.20 links tensorflow-text 2.20; `op_check.unregistered_ops` lists any op of the
+graph that the running TensorFlow + tensorflow-text do not know.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from keras_bert_lib.export.signatures import FEATURE_NAMES, ServingModule, text_input_names
+
+SERVING_DEFAULT = "serving_default"
+SERVE_TOKEN_IDS = "serve_token_ids"
+TOKENIZE = "tokenize"
+WARMUP_FILE = Path("assets.extra") / "tf_serving_warmup_requests"
+DEFAULT_WARMUP_TEXTS = ("A short warm-up request.", "A second, somewhat longer warm-up request.")
+
+
+def export_saved_model(model, directory, pair=False, warmup_texts=DEFAULT_WARMUP_TEXTS) -> Path:
+    """Writes `model` (a task model with its preprocessor) as a TF Serving SavedModel.
+
+    Args:
+        model: a `BertClassifier` or `SentenceEncoder` with a `BertPreprocessor`.
+        directory: the version directory to write (`saved_models/NAME/VERSION`); it must not
+            exist or be empty.
+        pair: bool. Whether `serving_default` takes sentence pairs (`text`, `text_pair`).
+        warmup_texts: texts for `assets.extra/tf_serving_warmup_requests` (one request per
+            signature), so the server's first real request is not slow; empty for none.
+
+    Returns:
+        The directory.
+
+    Example:
+
+    >>> export_saved_model(classifier, "saved_models/sst2/1")  # doctest: +SKIP
+    """
+    directory = Path(directory)
+    if directory.exists() and any(directory.iterdir()):
+        raise FileExistsError(f"{directory} exists and is not empty; export to a new version.")
+    module = ServingModule(model, pair=pair)
+    signatures = {
+        SERVING_DEFAULT: module.serve_text.get_concrete_function(),
+        SERVE_TOKEN_IDS: module.serve_token_ids.get_concrete_function(),
+        TOKENIZE: module.tokenize.get_concrete_function(),
+    }
+    tf.saved_model.save(module, str(directory), signatures=signatures)
+    if warmup_texts:
+        write_warmup_requests(directory, warmup_texts, pair, module.sequence_length)
+    return directory
+
+
+def warmup_inputs(texts, pair, sequence_length) -> dict[str, dict[str, np.ndarray]]:
+    """One request's inputs per signature, from `texts`."""
+    texts = np.array([t.encode("utf-8") for t in texts], dtype=object)
+    text_inputs = {name: texts for name in text_input_names(pair)}
+    ids = np.zeros((len(texts), sequence_length), np.int32)
+    ids[:, 0] = 1
+    return {
+        SERVING_DEFAULT: text_inputs,
+        SERVE_TOKEN_IDS: {name: ids for name in FEATURE_NAMES},
+        TOKENIZE: text_inputs,
+    }
+
+
+def write_warmup_requests(directory, texts, pair, sequence_length) -> Path:
+    """Writes `assets.extra/tf_serving_warmup_requests`: `PredictionLog` records, one
+    `PredictRequest` per signature (the format TF Serving replays at load time)."""
+    from tensorflow_serving.apis import model_pb2, predict_pb2, prediction_log_pb2
+
+    path = Path(directory) / WARMUP_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tf.io.TFRecordWriter(str(path)) as writer:
+        for signature, inputs in warmup_inputs(texts, pair, sequence_length).items():
+            request = predict_pb2.PredictRequest(
+                model_spec=model_pb2.ModelSpec(signature_name=signature)
+            )
+            for name, value in inputs.items():
+                request.inputs[name].CopyFrom(tf.make_tensor_proto(value))
+            log = prediction_log_pb2.PredictionLog(
+                predict_log=prediction_log_pb2.PredictLog(request=request)
+            )
+            writer.write(log.SerializeToString())
+    return path

@@ -1,0 +1,106 @@
+"""The serving functions of a task model: raw text in, named outputs out.
+
+One `ServingModule` per export holds the model and its preprocessor and defines, with fixed
+input signatures (batch dimension `None`, `sequence_length` fixed at export):
+
+- `serve_text`: raw strings (`text`, and `text_pair` for sentence-pair tasks) -> named outputs;
+- `serve_token_ids`: `token_ids`, `segment_ids`, `padding_mask` int32 -> named outputs, for
+  clients that tokenize themselves;
+- `tokenize`: raw strings -> the packed int32 features and the wordpieces, for debugging.
+
+The same module is saved as a SavedModel (`saved_model.py`) and converted to TFLite
+(`tflite.py`), so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from keras_bert_lib.models.bert_classifier import BertClassifier
+from keras_bert_lib.models.sentence_encoder import SentenceEncoder
+from keras_bert_lib.models.task import trim_padding
+
+TEXT = "text"
+TEXT_PAIR = "text_pair"
+FEATURE_NAMES = ("token_ids", "segment_ids", "padding_mask")
+
+
+def check_servable(model):
+    """Raises unless `model` is a task model with serving outputs and a preprocessor."""
+    if not isinstance(model, (BertClassifier, SentenceEncoder)):
+        raise TypeError(
+            f"Exporting takes a BertClassifier or SentenceEncoder, got {type(model).__name__}."
+        )
+    if model.preprocessor is None:
+        raise ValueError(
+            "Exporting needs a model with a BertPreprocessor: the served functions take raw "
+            "strings. Attach one: `model.preprocessor = BertPreprocessor(...)`."
+        )
+
+
+def named_outputs(model, outputs) -> dict:
+    """The outputs users want from a task model's raw outputs."""
+    if isinstance(model, BertClassifier):
+        if model.num_classes == 1:
+            return {"score": outputs[:, 0]}
+        return {
+            "logits": outputs,
+            "probabilities": tf.nn.softmax(outputs, axis=-1),
+            "label": tf.argmax(outputs, axis=-1, output_type=tf.int32),
+        }
+    if isinstance(model, SentenceEncoder):
+        return {"embeddings": outputs}
+    raise TypeError(f"No serving outputs are defined for {type(model).__name__}.")
+
+
+def text_input_names(pair: bool) -> tuple[str, ...]:
+    return (TEXT, TEXT_PAIR) if pair else (TEXT,)
+
+
+class ServingModule(tf.Module):
+    """The serving functions of `model` (a task model with a preprocessor).
+
+    Args:
+        model: a task model (`BertClassifier`, `SentenceEncoder`) with a `BertPreprocessor`.
+        pair: bool. Whether the text functions take sentence pairs (`text`, `text_pair`).
+        preprocessor: the preprocessor to use instead of the model's (TFLite export swaps in
+            the same vocabulary in the tokenizer mode that TFLite can run).
+    """
+
+    def __init__(self, model, pair=False, preprocessor=None):
+        super().__init__(name="serving")
+        check_servable(model)
+        preprocessor = preprocessor or model.preprocessor
+        self.pair = pair
+        self.sequence_length = preprocessor.sequence_length
+        # The module tracks the model's variables as the plain `tf.Variable`s under the Keras
+        # ones, and not the Keras model itself: a SavedModel that tracks a Keras 3 model
+        # saves variables the TF1 session loader (TF Serving) cannot find ("Could not find
+        # variable ..."; keras-team/keras#20095) and that the TFLite converter does not
+        # freeze. The functions reach the model through their closures.
+        self.tracked_variables = [variable.value for variable in model.variables]
+
+        def features(texts):
+            return preprocessor(texts if pair else texts[0])
+
+        def serve_text(*texts):
+            # Cut to the longest text in the request: a short sentence does not pay for
+            # the full sequence length.
+            return named_outputs(model, model(trim_padding(features(texts)), training=False))
+
+        def serve_token_ids(token_features):
+            return named_outputs(model, model(token_features, training=False))
+
+        def tokenize(*texts):
+            packed = dict(features(texts))
+            packed["wordpieces"] = preprocessor.tokenizer.id_to_token(packed["token_ids"])
+            return packed
+
+        text_spec = [tf.TensorSpec([None], tf.string, name=n) for n in text_input_names(pair)]
+        ids_spec = {
+            name: tf.TensorSpec([None, self.sequence_length], tf.int32, name=name)
+            for name in FEATURE_NAMES
+        }
+        self.serve_text = tf.function(serve_text, input_signature=text_spec)
+        self.serve_token_ids = tf.function(serve_token_ids, input_signature=[ids_spec])
+        self.tokenize = tf.function(tokenize, input_signature=text_spec)

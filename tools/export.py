@@ -1,0 +1,142 @@
+"""Exports a task model for TF Serving (and optionally TFLite), then verifies the export.
+
+    python tools/export.py --model runs/sst2/model.keras --name sst2 \
+        --tflite saved_models/sst2.tflite --verify-tsv ../shared/data/sst2/dev.tsv \
+        --text-column sentence --label-column label
+
+    python tools/export.py --sentence-encoder --name minilm --tflite saved_models/minilm.tflite
+
+Writes `REPOSITORY/NAME/VERSION/` (next free version) and its `models.config` entry, then:
+- lists the graph's ops and fails naming any op this TensorFlow + tensorflow-text lack;
+- runs `serving_default` through the TF1 session loader in a fresh process (as TF Serving
+  loads it) on the verification texts and reports the max abs difference to Keras;
+- with `--tflite`: converts (with `--quantization`) and reports the `.tflite` file against the
+  SavedModel: max abs difference, label agreement (or embedding cosine), and accuracy when
+  labels are given.
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from keras_bert_lib import SentenceEncoder  # noqa: E402
+from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
+from keras_bert_lib.data.text_files import read_tsv  # noqa: E402
+from keras_bert_lib.export.op_check import unregistered_ops  # noqa: E402
+from keras_bert_lib.export.parity import compare, run_tflite  # noqa: E402
+from keras_bert_lib.export.repository import export_to_repository  # noqa: E402
+from keras_bert_lib.export.session_loader import run_in_fresh_process  # noqa: E402
+from keras_bert_lib.export.signatures import named_outputs  # noqa: E402
+from keras_bert_lib.export.tflite import QUANTIZATIONS, export_tflite  # noqa: E402
+
+DEFAULT_TEXTS = [
+    "a gripping , beautifully acted film",
+    "a dull and lifeless mess",
+    "Ein Satz auf Deutsch, mit Umlauten: schön!",
+]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--model", type=Path, help="a .keras task model with a preprocessor")
+    source.add_argument(
+        "--sentence-encoder", action="store_true", help="a SentenceEncoder from --checkpoint"
+    )
+    parser.add_argument("--checkpoint", type=Path, default=None, help="default: the reference")
+    parser.add_argument("--sequence-length", type=int, default=128)
+    parser.add_argument("--name", required=True, help="the model's name on the server")
+    parser.add_argument("--repository", type=Path, default=Path("saved_models"))
+    parser.add_argument("--version", type=int, default=None)
+    parser.add_argument("--base-path", default=None, help="path the server sees for NAME")
+    parser.add_argument("--pair", action="store_true", help="inputs text and text_pair")
+    parser.add_argument("--tflite", type=Path, default=None, help="also write this .tflite")
+    parser.add_argument("--quantization", choices=[q for q in QUANTIZATIONS if q], default=None)
+    parser.add_argument("--verify-tsv", type=Path, default=None, help="texts to verify on")
+    parser.add_argument("--text-column", nargs="+", default=["sentence"])
+    parser.add_argument("--label-column", default=None)
+    parser.add_argument("--max-verify", type=int, default=None)
+    return parser.parse_args()
+
+
+def load_model(args):
+    if args.model:
+        return keras.saving.load_model(args.model)
+    checkpoint = args.checkpoint or reference_checkpoint_path()
+    return SentenceEncoder.from_checkpoint(checkpoint, sequence_length=args.sequence_length)
+
+
+def verification_inputs(args):
+    if args.verify_tsv is None:
+        texts = {"text": DEFAULT_TEXTS}
+        if args.pair:
+            texts["text_pair"] = DEFAULT_TEXTS[::-1]
+        return texts, None
+    rows = read_tsv(args.verify_tsv)[: args.max_verify]
+    names = ["text", "text_pair"][: len(args.text_column)]
+    texts = {name: [row[c] for row in rows] for name, c in zip(names, args.text_column, strict=True)}
+    labels = None
+    if args.label_column:
+        labels = np.array([int(row[args.label_column]) for row in rows])
+    return texts, labels
+
+
+def keras_outputs(model, inputs):
+    x = inputs["text"] if len(inputs) == 1 else (inputs["text"], inputs["text_pair"])
+    raw = model.predict(x, batch_size=64, verbose=0)
+    return {k: np.asarray(v) for k, v in named_outputs(model, raw).items()}
+
+
+def main():
+    args = parse_args()
+    model = load_model(args)
+    directory = export_to_repository(
+        model, args.name, args.repository, args.version, args.pair, args.base_path
+    )
+    size = sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
+    report = {"saved_model": str(directory), "saved_model_mb": round(size / 2**20, 1)}
+    missing = unregistered_ops(directory)
+    if missing:
+        sys.exit(f"{directory} uses ops this TensorFlow + tensorflow-text lack: {missing}")
+
+    inputs, labels = verification_inputs(args)
+    expected = keras_outputs(model, inputs)
+    served = run_in_fresh_process(
+        directory, "serving_default", {k: np.array(v) for k, v in inputs.items()}
+    )
+    report["texts"] = len(inputs["text"])
+    report["saved_model_vs_keras"] = compare(served, expected)
+    if labels is not None and "label" in served:
+        report["saved_model_accuracy"] = float(np.mean(served["label"] == labels))
+
+    if args.tflite:
+        path = export_tflite(
+            model,
+            args.tflite,
+            quantization=args.quantization,
+            representative_texts=_representative(inputs, args.pair),
+            pair=args.pair,
+        )
+        lite = run_tflite(path, inputs)
+        report["tflite"] = str(path)
+        report["tflite_mb"] = round(path.stat().st_size / 2**20, 1)
+        report["tflite_vs_saved_model"] = compare(lite, served)
+        if labels is not None and "label" in lite:
+            report["tflite_accuracy"] = float(np.mean(lite["label"] == labels))
+    print(json.dumps(report, indent=2))
+
+
+def _representative(inputs, pair):
+    texts = [values[:200] for values in inputs.values()]
+    return texts if pair else texts[0]
+
+
+if __name__ == "__main__":
+    main()
