@@ -4,6 +4,11 @@
    as sentence-transformers uses this checkpoint) prints a cosine-similarity table.
 2. Fine-tuning: a `BertClassifier` trains briefly on a small labelled TSV (by default the
    tiny sentiment set in tools/data/) straight from raw strings, then predicts new ones.
+3. Deployment: the classifier is exported to the TF Serving repository
+   (`saved_models/sentiment/VERSION/`, listed in `saved_models/models.config`) and to
+   `saved_models/sentiment.tflite` (tokenizer inside); each predicts the new sentences, the
+   SavedModel through the TF1 session loader in a fresh process, as TF Serving loads it,
+   and the `.tflite` file through LiteRT.
 
     python tools/end_to_end.py [--train sentences.tsv --epochs 8]
 """
@@ -20,6 +25,10 @@ import numpy as np  # noqa: E402
 from keras_bert_lib import BertClassifier, SentenceEncoder  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
 from keras_bert_lib.data.glue import load_tsv_task  # noqa: E402
+from keras_bert_lib.export.parity import run_tflite  # noqa: E402
+from keras_bert_lib.export.repository import export_to_repository  # noqa: E402
+from keras_bert_lib.export.session_loader import run_in_fresh_process  # noqa: E402
+from keras_bert_lib.export.tflite import export_tflite  # noqa: E402
 
 TINY_SET = Path(__file__).resolve().parent / "data" / "tiny_sentiment.tsv"
 SENTENCES = [
@@ -65,7 +74,22 @@ def fine_tune(checkpoint, train_path, epochs):
     for text, row in zip(NEW_REVIEWS, probabilities, strict=True):
         label = task.label_names[int(np.argmax(row))]
         print(f"  label {label}  p={row.max():.3f}  {text}")
-    return classifier
+    return classifier, task.label_names
+
+
+def deploy(classifier, label_names, repository):
+    directory = export_to_repository(classifier, "sentiment", repository)
+    served = run_in_fresh_process(directory, "serving_default", {"text": np.array(NEW_REVIEWS)})
+    tflite_path = export_tflite(classifier, Path(repository) / "sentiment.tflite")
+    lite = run_tflite(tflite_path, {"text": NEW_REVIEWS})
+    print(f"\nExported the SavedModel to {directory} (listed in {repository}/models.config)")
+    print(f"and the TFLite file to {tflite_path} ({tflite_path.stat().st_size / 2**20:.1f} MB).")
+    print("Predictions: SavedModel via the TF1 session loader (as TF Serving) | TFLite:")
+    for i, text in enumerate(NEW_REVIEWS):
+        print(
+            f"  {label_names[served['label'][i]]} p={served['probabilities'][i].max():.3f}"
+            f" | {label_names[lite['label'][i]]} p={lite['probabilities'][i].max():.3f}  {text}"
+        )
 
 
 def main():
@@ -74,11 +98,13 @@ def main():
         "--train", type=Path, default=TINY_SET, help="TSV with 'sentence' and 'label' columns"
     )
     parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--repository", type=Path, default=Path("saved_models"))
     args = parser.parse_args()
     checkpoint = reference_checkpoint_path()
     print(f"Reference checkpoint: {checkpoint}")
     similarity_table(checkpoint)
-    fine_tune(checkpoint, args.train, args.epochs)
+    classifier, label_names = fine_tune(checkpoint, args.train, args.epochs)
+    deploy(classifier, label_names, args.repository)
 
 
 if __name__ == "__main__":

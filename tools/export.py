@@ -81,7 +81,9 @@ def verification_inputs(args):
         return texts, None
     rows = read_tsv(args.verify_tsv)[: args.max_verify]
     names = ["text", "text_pair"][: len(args.text_column)]
-    texts = {name: [row[c] for row in rows] for name, c in zip(names, args.text_column, strict=True)}
+    texts = {
+        name: [row[c] for row in rows] for name, c in zip(names, args.text_column, strict=True)
+    }
     labels = None
     if args.label_column:
         labels = np.array([int(row[args.label_column]) for row in rows])

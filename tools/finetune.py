@@ -4,7 +4,9 @@
         --dev ../shared/data/sst2/dev.tsv --text-columns sentence --label-column label \
         --output-dir runs/sst2
 
-Pairs: `--text-columns sentence1 sentence2`. Regression (STS-B): `--regression`. Writes
+Pairs: `--text-columns sentence1 sentence2`. Regression (STS-B): `--regression`; its scores
+are bounded by the training labels' range (override with `--score-range LOW HIGH`, or
+`--unbounded` for a linear head with mean squared error). Writes
 `OUTPUT/model.keras`, `OUTPUT/metrics.json` (dev scores of every epoch, the best, timings)
 and TensorBoard logs in `OUTPUT/logs`. Training stops early when the dev metric has not
 improved for `--patience` epochs, and the best epoch's weights are kept.
@@ -37,6 +39,12 @@ def parse_args():
     parser.add_argument("--text-columns", nargs="+", required=True, help="one or two columns")
     parser.add_argument("--label-column", required=True)
     parser.add_argument("--regression", action="store_true", help="scores, not classes")
+    parser.add_argument(
+        "--score-range", type=float, nargs=2, default=None, help="regression score bounds"
+    )
+    parser.add_argument(
+        "--unbounded", action="store_true", help="regression: linear head, mean squared error"
+    )
     parser.add_argument(
         "--checkpoint",
         type=Path,
@@ -80,8 +88,15 @@ def main():
         f"{'regression' if args.regression else f'{num_classes} classes'}, from {checkpoint}"
     )
 
+    score_range = None
+    if args.regression and not args.unbounded:
+        score_range = args.score_range or (float(min(train.labels)), float(max(train.labels)))
+        print(f"scores bounded to {score_range}")
     model = BertClassifier.from_checkpoint(
-        checkpoint, num_classes=num_classes, sequence_length=args.sequence_length
+        checkpoint,
+        num_classes=num_classes,
+        sequence_length=args.sequence_length,
+        score_range=score_range,
     )
     model.compile(
         learning_rate=args.learning_rate,

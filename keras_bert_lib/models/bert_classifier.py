@@ -8,6 +8,7 @@ import tensorflow as tf
 
 from keras_bert_lib.models.bert_encoder import BertEncoder, encoder_inputs
 from keras_bert_lib.models.task import Task
+from keras_bert_lib.training.losses import ScaledBinaryCrossentropy
 
 
 @keras.saving.register_keras_serializable(package="keras_bert_lib")
@@ -28,6 +29,10 @@ class BertClassifier(Task):
             `predict` take raw strings (or a tuple of two string arrays for pairs);
             without, dicts of `token_ids`, `segment_ids`, `padding_mask`.
         dropout: float. Dropout before the head.
+        score_range: None, or `(low, high)` for a regression (`num_classes=1`) whose scores
+            lie in that range (STS-B: `(0, 5)`). The head then outputs
+            `low + (high - low) * sigmoid(z)` and trains with `ScaledBinaryCrossentropy`;
+            labels outside the range are rejected.
         **kwargs: standard `keras.Model` arguments (`name`).
 
     Example:
@@ -45,11 +50,20 @@ class BertClassifier(Task):
     From a checkpoint: `BertClassifier.from_checkpoint(path, num_classes=2)`.
     """
 
-    def __init__(self, encoder, num_classes=2, preprocessor=None, dropout=0.1, **kwargs):
+    def __init__(
+        self, encoder, num_classes=2, preprocessor=None, dropout=0.1, score_range=None, **kwargs
+    ):
         if not isinstance(encoder, BertEncoder):
             raise TypeError(f"encoder must be a BertEncoder, got {type(encoder).__name__}.")
         if not isinstance(num_classes, int) or num_classes < 1:
             raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}.")
+        if score_range is not None:
+            if num_classes != 1:
+                raise ValueError("score_range is for regression: it needs num_classes=1.")
+            low, high = (float(v) for v in score_range)
+            if not high > low:
+                raise ValueError(f"score_range needs low < high, got {tuple(score_range)}.")
+            score_range = (low, high)
         # === Layers ===
         dropout_layer = keras.layers.Dropout(dropout, name="head_dropout")
         head = keras.layers.Dense(
@@ -63,15 +77,24 @@ class BertClassifier(Task):
         # === Functional graph ===
         inputs = encoder_inputs()
         pooled = encoder(inputs)["pooled_output"]
-        logits = head(dropout_layer(pooled))
-        super().__init__(inputs=inputs, outputs=logits, **kwargs)
+        outputs = head(dropout_layer(pooled))
+        if score_range is not None:
+            low, high = score_range
+            outputs = keras.layers.Activation("sigmoid", dtype="float32", name="sigmoid")(outputs)
+            outputs = keras.layers.Rescaling(
+                high - low, offset=low, dtype="float32", name="score_range"
+            )(outputs)
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
         # === Config ===
         self.encoder = encoder
         self.num_classes = num_classes
         self.dropout = dropout
+        self.score_range = score_range
         self._finish_init(preprocessor)
 
     def default_loss(self):
+        if self.score_range is not None:
+            return ScaledBinaryCrossentropy(*self.score_range)
         if self.num_classes == 1:
             return keras.losses.MeanSquaredError()
         return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
@@ -83,7 +106,16 @@ class BertClassifier(Task):
 
     def _check_labels(self, y):
         if self.num_classes == 1:
-            return tf.cast(y, "float32")
+            y = tf.cast(y, "float32")
+            if self.score_range is not None:
+                low, high = self.score_range
+                tf.debugging.assert_greater_equal(
+                    y, low, message=f"Scores must be in the score_range {self.score_range}."
+                )
+                tf.debugging.assert_less_equal(
+                    y, high, message=f"Scores must be in the score_range {self.score_range}."
+                )
+            return y
         y = tf.convert_to_tensor(y)
         if not y.dtype.is_integer:
             raise TypeError(f"Class labels must be integers, got {y.dtype.name}.")
@@ -96,7 +128,18 @@ class BertClassifier(Task):
         return y
 
     def validate_labels(self, y):
-        if self.num_classes == 1 or y is None:
+        if y is None:
+            return
+        if self.num_classes == 1:
+            if self.score_range is not None:
+                scores = np.asarray(y, dtype=np.float32)
+                low, high = self.score_range
+                outside = scores[(scores < low) | (scores > high)]
+                if outside.size:
+                    raise ValueError(
+                        f"Scores must be in the score_range [{low}, {high}]; got "
+                        f"{outside[:5].tolist()} ({outside.size} outside)."
+                    )
             return
         labels = np.asarray(y)
         if labels.dtype.kind not in "iu":
@@ -149,12 +192,19 @@ class BertClassifier(Task):
             encoder=keras.saving.serialize_keras_object(self.encoder),
             num_classes=self.num_classes,
             dropout=self.dropout,
+            score_range=self.score_range,
         )
         return config
 
     @classmethod
     def from_checkpoint(
-        cls, path, num_classes=2, sequence_length=128, dropout=0.1, **encoder_kwargs
+        cls,
+        path,
+        num_classes=2,
+        sequence_length=128,
+        dropout=0.1,
+        score_range=None,
+        **encoder_kwargs,
     ) -> BertClassifier:
         """A classifier on a pretrained encoder with its preprocessor attached.
 
@@ -164,6 +214,7 @@ class BertClassifier(Task):
             num_classes: int. Classes, or 1 for regression (ignored for `.keras` files).
             sequence_length: int. The preprocessor's packed length.
             dropout: float. Dropout before the head.
+            score_range: None or `(low, high)`: a bounded regression (see the class).
             **encoder_kwargs: `BertEncoder` arguments such as `dtype`.
         """
         from pathlib import Path
@@ -177,4 +228,10 @@ class BertClassifier(Task):
             return model
         encoder = BertEncoder.from_checkpoint(path, **encoder_kwargs)
         preprocessor = BertPreprocessor.from_checkpoint(Path(path), sequence_length=sequence_length)
-        return cls(encoder, num_classes=num_classes, preprocessor=preprocessor, dropout=dropout)
+        return cls(
+            encoder,
+            num_classes=num_classes,
+            preprocessor=preprocessor,
+            dropout=dropout,
+            score_range=score_range,
+        )

@@ -23,7 +23,7 @@ TEXTS = ["good film", "bad film", "great acting", "awful plot"] * 4
 LABELS = np.array([1, 0, 1, 0] * 4)
 
 
-def make(num_classes=2, preprocessor=True):
+def make(num_classes=2, preprocessor=True, score_range=None):
     config = BertConfig(
         vocab_size=len(VOCAB),
         hidden_size=16,
@@ -37,7 +37,11 @@ def make(num_classes=2, preprocessor=True):
     keras.utils.set_random_seed(0)
     pre = BertPreprocessor(BertTokenizer(VOCAB), sequence_length=32) if preprocessor else None
     model = BertClassifier(
-        BertEncoder(config), num_classes=num_classes, preprocessor=pre, dropout=0.0
+        BertEncoder(config),
+        num_classes=num_classes,
+        preprocessor=pre,
+        dropout=0.0,
+        score_range=score_range,
     )
     model.compile(learning_rate=1e-2, warmup_ratio=0.0)
     return model
@@ -69,6 +73,32 @@ def test_regression_head_uses_mean_squared_error():
     history = model.fit(TEXTS, scores, epochs=20, batch_size=4, verbose=0)
     assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
     assert model.predict(["good film"], verbose=0).shape == (1, 1)
+
+
+def test_bounded_regression_learns_stays_in_range_and_round_trips(tmp_path):
+    model = make(num_classes=1, score_range=(0, 5))
+    scores = np.array([4.5, 0.5, 4.0, 1.0] * 4, "float32")
+    history = model.fit(TEXTS, scores, epochs=30, batch_size=4, verbose=0)
+    # Binary cross-entropy against targets 0.9, 0.1, 0.8, 0.2 has a floor: their entropy.
+    targets = scores / 5
+    floor = -np.mean(targets * np.log(targets) + (1 - targets) * np.log(1 - targets))
+    assert history.history["loss"][-1] < floor + 0.1 * (history.history["loss"][0] - floor)
+    predicted = model.predict(TEXTS[:4], verbose=0)[:, 0]
+    np.testing.assert_allclose(predicted, scores[:4], atol=0.5)
+    extreme = model.predict(["good good good good good good good good"], verbose=0)
+    assert extreme.min() >= 0.0 and extreme.max() <= 5.0
+
+    model.save(tmp_path / "regressor.keras")
+    loaded = BertClassifier.from_checkpoint(tmp_path / "regressor.keras")
+    assert loaded.score_range == (0.0, 5.0)
+    np.testing.assert_array_equal(loaded.predict(TEXTS, verbose=0), model.predict(TEXTS, verbose=0))
+
+    with pytest.raises(ValueError, match=r"score_range \[0.0, 5.0\]; got \[5.5\]"):
+        model.fit(["good"], np.array([5.5]), verbose=0)
+    with pytest.raises(ValueError, match="num_classes=1"):
+        make(num_classes=2, score_range=(0, 5))
+    with pytest.raises(ValueError, match="low < high"):
+        make(num_classes=1, score_range=(5, 0))
 
 
 def test_saved_model_predicts_identically(tmp_path):

@@ -1,0 +1,49 @@
+"""tools/export.py end to end on a tiny classifier: SavedModel + models.config + TFLite,
+verified through the TF1 session loader and LiteRT."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from keras_bert_lib.export.repository import read_models_config
+from tests.export.tiny_models import TEXTS, tiny_classifier
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_exports_and_verifies_against_keras(tmp_path):
+    tiny_classifier().save(tmp_path / "model.keras")
+    rows = "".join(f"{text}\t{i % 3}\n" for i, text in enumerate(TEXTS))
+    (tmp_path / "dev.tsv").write_text("sentence\tlabel\n" + rows)
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tools" / "export.py"),
+            "--model",
+            str(tmp_path / "model.keras"),
+            "--name",
+            "tiny",
+            "--repository",
+            str(tmp_path / "repo"),
+            "--tflite",
+            str(tmp_path / "repo" / "tiny.tflite"),
+            "--verify-tsv",
+            str(tmp_path / "dev.tsv"),
+            "--label-column",
+            "label",
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    report = json.loads(completed.stdout[completed.stdout.index("{") :])
+    assert report["saved_model"] == str(tmp_path / "repo" / "tiny" / "1")
+    assert report["texts"] == len(TEXTS)
+    assert report["saved_model_vs_keras"]["max_abs_diff_logits"] <= 1e-5
+    assert report["saved_model_vs_keras"]["label_agreement"] == 1.0
+    assert report["tflite_vs_saved_model"]["max_abs_diff_logits"] <= 1e-5
+    assert report["tflite_accuracy"] == report["saved_model_accuracy"]
+    (entry,) = read_models_config(tmp_path / "repo").model_config_list.config
+    assert entry.name == "tiny"
