@@ -86,18 +86,24 @@ class Task(keras.Model):
         self.compile()
 
     # === Data ===
+    def _packed(self, x):
+        """Packed features of a batch: raw text through the preprocessor; a dict of
+        `token_ids`, `segment_ids`, `padding_mask` as it is."""
+        if self.preprocessor is not None and not isinstance(x, dict):
+            return self.preprocessor(x)
+        return x
+
     def _preprocess(self, x, y=None, sample_weight=None):
-        if self.preprocessor is not None:
-            x = self.preprocessor(x)
-        return self._finish_batch(x, y, sample_weight)
+        return self._finish_batch(self._packed(x), y, sample_weight)
 
     def _finish_batch(self, x, y=None, sample_weight=None):
-        """Trims a batch of packed features and checks its labels."""
-        if self.preprocessor is not None:
-            multiple = XLA_PAD_TO_MULTIPLE_OF if self.jit_compile else 1
-            x = trim_padding(x, multiple)
+        """Trims a batch of packed features (and per-token labels) and checks its labels."""
+        multiple = XLA_PAD_TO_MULTIPLE_OF if self.jit_compile else 1
+        x = trim_padding(x, multiple)
         if y is not None:
             y = self._check_labels(y)
+            if y.shape.rank == 2:  # per-token labels follow the features' length
+                y = y[:, : tf.shape(x["padding_mask"])[1]]
         return keras.utils.pack_x_y_sample_weight(x, y, sample_weight)
 
     def _length_grouped_batches(self, dataset, batch_size, seed):
@@ -105,7 +111,7 @@ class Task(keras.Model):
         random order. Every batch but the last is full, so there are ceil(n / batch_size)."""
 
         def pack_and_sort(x, *labels):
-            return sort_by_length(self.preprocessor(x), *labels)
+            return sort_by_length(self._packed(x), *labels)
 
         dataset = dataset.batch(batch_size * LENGTH_GROUP_BATCHES)
         dataset = dataset.map(pack_and_sort, num_parallel_calls=tf.data.AUTOTUNE)
@@ -159,7 +165,7 @@ class Task(keras.Model):
             dataset = tf.data.Dataset.from_tensor_slices(tuple(parts))
             if shuffle:
                 dataset = dataset.shuffle(num_examples(x), seed=seed, reshuffle_each_iteration=True)
-            if shuffle and group_by_length and self.preprocessor is not None:
+            if shuffle and group_by_length:
                 dataset = self._length_grouped_batches(dataset, batch_size or 32, seed)
                 batches = math.ceil(num_examples(x) / (batch_size or 32))
                 dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches))
