@@ -39,10 +39,17 @@ class DevMetricCallback(keras.callbacks.Callback):
         monitor: the score to maximise.
         patience: epochs without improvement before stopping.
         batch_size: prediction batch size.
+        predict_fn: `(model, texts, batch_size) -> predictions`, for tasks whose dev
+            predictions are not `model.predict` (e.g. `BertTokenClassifier.predict_words`).
     """
 
-    def __init__(self, texts, labels, score_fn, monitor, patience=2, batch_size=64):
+    def __init__(
+        self, texts, labels, score_fn, monitor, patience=2, batch_size=64, predict_fn=None
+    ):
         super().__init__()
+        self.predict_fn = predict_fn or (
+            lambda model, texts, batch_size: model.predict(texts, batch_size=batch_size, verbose=0)
+        )
         self.texts, self.labels = texts, labels
         self.score_fn, self.monitor = score_fn, monitor
         self.patience, self.batch_size = patience, batch_size
@@ -50,7 +57,7 @@ class DevMetricCallback(keras.callbacks.Callback):
         self._best_weights = None
 
     def on_epoch_end(self, epoch, logs=None):
-        predictions = self.model.predict(self.texts, batch_size=self.batch_size, verbose=0)
+        predictions = self.predict_fn(self.model, self.texts, self.batch_size)
         scores = self.score_fn(self.labels, predictions)
         self.history.append(scores)
         if logs is not None:

@@ -1,0 +1,55 @@
+"""tools/finetune_ner.py end to end on a tiny checkpoint and a tiny CoNLL file."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from keras_bert_lib import BertConfig, BertEncoder, BertTokenClassifier
+from keras_bert_lib.checkpoints import save_hf
+
+REPO = Path(__file__).resolve().parents[2]
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "anna", "visits", "rome", "today"]
+
+
+def test_trains_scores_entities_and_writes_model_and_metrics(tmp_path):
+    checkpoint = tmp_path / "checkpoint"
+    config = BertConfig(
+        vocab_size=len(VOCAB), hidden_size=8, num_layers=1, num_heads=2, intermediate_size=16
+    )
+    save_hf(BertEncoder(config), checkpoint)
+    (checkpoint / "vocab.txt").write_text("\n".join(VOCAB) + "\n")
+    sentence = "Anna\tB-person\nvisits\tO\nRome\tB-location\ntoday\tO\n\t\n"
+    for split in ("train", "dev"):
+        (tmp_path / f"{split}.conll").write_text(sentence * 8)
+    output = tmp_path / "run"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tools" / "finetune_ner.py"),
+            "--train",
+            str(tmp_path / "train.conll"),
+            "--dev",
+            str(tmp_path / "dev.conll"),
+            "--checkpoint",
+            str(checkpoint),
+            "--output-dir",
+            str(output),
+            "--epochs",
+            "2",
+            "--batch-size",
+            "4",
+            "--sequence-length",
+            "16",
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["train_sentences"] == 8 and len(metrics["dev_by_epoch"]) == 2
+    assert set(metrics["best"]) == {"precision", "recall", "f1"}
+    model = BertTokenClassifier.from_checkpoint(output / "model.keras")
+    assert model.tag_names == ["O", "B-location", "B-person"]
+    assert len(model.predict_words([["Anna", "visits"]])[0]) == 2

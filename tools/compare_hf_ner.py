@@ -1,0 +1,170 @@
+"""Side by side NER: fine-tune the same checkpoint with keras_bert_lib and Hugging Face.
+
+Both sides: first-subword labels (other pieces ignored), AdamW with weight decay 0.01
+except LayerNorm and bias, 10% linear warmup then linear decay, gradients clipped to norm
+1, the same batch size, epochs, learning rate and maximum length. Hugging Face is
+`transformers.BertForTokenClassification` (PyTorch, CPU) with a plain training loop and
+dynamic padding; words cut off by its truncation count as `O`. Both are scored on the dev
+file by `seqeval` itself (entity precision, recall, F1). Run by hand (not in CI):
+
+    python tools/compare_hf_ner.py --train ../shared/data/wnut17/wnut17train.conll \
+        --dev ../shared/data/wnut17/emerging.dev.conll
+"""
+
+import argparse
+import json
+import math
+import os
+import random
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from seqeval.metrics import f1_score, precision_score, recall_score  # noqa: E402
+
+from keras_bert_lib import BertTokenClassifier  # noqa: E402
+from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
+from keras_bert_lib.data.conll import read_conll  # noqa: E402
+
+
+def run_ours(args, train, dev, tags, checkpoint):
+    import keras
+
+    keras.utils.set_random_seed(args.seed)
+    model = BertTokenClassifier.from_checkpoint(
+        checkpoint, tag_names=tags, sequence_length=args.sequence_length
+    )
+    model.compile(learning_rate=args.learning_rate)
+    start = time.perf_counter()
+    model.fit_words(
+        [s.words for s in train],
+        [s.tags for s in train],
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        seed=args.seed,
+        verbose=2,
+    )
+    seconds = time.perf_counter() - start
+    return model.predict_words([s.words for s in dev]), seconds
+
+
+def run_hugging_face(args, train, dev, tags, checkpoint):
+    import torch
+    import transformers
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(os.cpu_count())
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(checkpoint))
+    model = transformers.BertForTokenClassification.from_pretrained(
+        str(checkpoint), num_labels=len(tags)
+    )
+    tag_id = {t: i for i, t in enumerate(tags)}
+    no_decay = ("bias", "LayerNorm.weight")
+    named = list(model.named_parameters())
+    groups = [
+        {"params": [p for n, p in named if not any(k in n for k in no_decay)],
+         "weight_decay": 0.01},
+        {"params": [p for n, p in named if any(k in n for k in no_decay)], "weight_decay": 0.0},
+    ]  # fmt: skip
+    optimizer = torch.optim.AdamW(groups, lr=args.learning_rate, eps=1e-8)
+    steps_per_epoch = math.ceil(len(train) / args.batch_size)
+    total = steps_per_epoch * args.epochs
+    scheduler = transformers.get_linear_schedule_with_warmup(optimizer, round(0.1 * total), total)
+
+    def encode(sentences):
+        batch = tokenizer(
+            [s.words for s in sentences],
+            is_split_into_words=True,
+            truncation=True,
+            max_length=args.sequence_length,
+            padding="longest",
+            return_tensors="pt",
+        )
+        labels = []
+        for index, sentence in enumerate(sentences):
+            previous, row = None, []
+            for word in batch.word_ids(index):
+                first = word is not None and word != previous
+                row.append(tag_id[sentence.tags[word]] if first else -100)
+                previous = word
+            labels.append(row)
+        return batch, torch.tensor(labels)
+
+    order = list(range(len(train)))
+    rng = random.Random(args.seed)
+    model.train()
+    start = time.perf_counter()
+    for epoch in range(args.epochs):
+        rng.shuffle(order)
+        for step in range(steps_per_epoch):
+            rows = order[step * args.batch_size : (step + 1) * args.batch_size]
+            batch, labels = encode([train[i] for i in rows])
+            loss = model(**batch, labels=labels).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+        print(f"hf epoch {epoch + 1} done, last loss {loss.item():.4f}", flush=True)
+    seconds = time.perf_counter() - start
+    model.eval()
+    predicted = []
+    with torch.inference_mode():
+        for begin in range(0, len(dev), 64):
+            sentences = dev[begin : begin + 64]
+            batch, _ = encode(sentences)
+            best = model(**batch).logits.argmax(-1)
+            for index, sentence in enumerate(sentences):
+                words = ["O"] * len(sentence.words)
+                previous = None
+                for position, word in enumerate(batch.word_ids(index)):
+                    if word is not None and word != previous:
+                        words[word] = tags[int(best[index, position])]
+                    previous = word
+                predicted.append(words)
+    return predicted, seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=Path, required=True)
+    parser.add_argument("--dev", type=Path, required=True)
+    parser.add_argument("--checkpoint", type=Path, default=None)
+    parser.add_argument("--sequence-length", type=int, default=128)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--learning-rate", type=float, default=1e-4)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--output", type=Path, default=None, help="write the results as JSON")
+    args = parser.parse_args()
+
+    train, dev = read_conll(args.train), read_conll(args.dev)
+    tags = ["O"] + sorted({t for s in train for t in s.tags} - {"O"})
+    checkpoint = args.checkpoint or reference_checkpoint_path()
+    gold = [s.tags for s in dev]
+    results = {}
+    for name, run in (("keras_bert_lib", run_ours), ("transformers", run_hugging_face)):
+        predicted, seconds = run(args, train, dev, tags, checkpoint)
+        results[name] = {
+            "dev_seqeval": {
+                "precision": precision_score(gold, predicted),
+                "recall": recall_score(gold, predicted),
+                "f1": f1_score(gold, predicted),
+            },
+            "train_seconds": round(seconds, 1),
+            "train_sentences_per_second": round(len(train) * args.epochs / seconds, 2),
+        }
+        print(name, json.dumps(results[name]), flush=True)
+    ours, theirs = results["keras_bert_lib"], results["transformers"]
+    results["throughput_ratio"] = round(
+        ours["train_sentences_per_second"] / theirs["train_sentences_per_second"], 3
+    )
+    results["args"] = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    print(json.dumps(results, indent=2))
+    if args.output:
+        args.output.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
