@@ -165,12 +165,13 @@ class Task(keras.Model):
             dataset = tf.data.Dataset.from_tensor_slices(tuple(parts))
             if shuffle:
                 dataset = dataset.shuffle(num_examples(x), seed=seed, reshuffle_each_iteration=True)
+            batch_size = batch_size or 32
             if shuffle and group_by_length:
-                dataset = self._length_grouped_batches(dataset, batch_size or 32, seed)
-                batches = math.ceil(num_examples(x) / (batch_size or 32))
+                dataset = self._length_grouped_batches(dataset, batch_size, seed)
+                batches = math.ceil(num_examples(x) / batch_size)
                 dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches))
                 return dataset.prefetch(tf.data.AUTOTUNE)
-            dataset = dataset.batch(batch_size or 32)
+            dataset = dataset.batch(batch_size)
         dataset = dataset.map(self._preprocess_element, num_parallel_calls=tf.data.AUTOTUNE)
         return dataset.prefetch(tf.data.AUTOTUNE)
 
