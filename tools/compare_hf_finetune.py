@@ -5,7 +5,8 @@ LayerNorm and bias, 10% linear warmup then linear decay, gradients clipped to no
 size, epochs, maximum length, dynamic padding), then score the same dev file. The Hugging
 Face side is `transformers.BertForSequenceClassification` in PyTorch on the CPU with a
 plain training loop (the recipe of `Trainer`, which needs `accelerate`). Prints the dev
-metrics, training examples/s of each and the ratio. Run by hand (not in CI):
+metrics, training examples/s of each and the ratio; with several `--seeds` also their means
+(MRPC's dev set has 408 pairs, so one seed moves F1 by about a point). Run by hand (not in CI):
 
     python tools/compare_hf_finetune.py --train ../shared/data/mrpc/train.tsv \
         --dev ../shared/data/mrpc/dev.tsv --text-columns "#1 String" "#2 String" \
@@ -48,6 +49,7 @@ def run_ours(args, train, dev, num_classes, checkpoint):
         batch_size=args.batch_size,
         epochs=args.epochs,
         seed=args.seed,
+        group_by_length=args.group_by_length,
         verbose=2,
     )
     seconds = time.perf_counter() - start
@@ -134,40 +136,69 @@ def main():
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--learning-rate", type=float, default=5e-5)
     parser.add_argument("--max-train-examples", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument(
+        "--sides",
+        nargs="+",
+        choices=("keras_bert_lib", "transformers"),
+        default=["keras_bert_lib", "transformers"],
+        help="run only one side, e.g. to add seeds to an earlier run",
+    )
+    parser.add_argument(
+        "--no-group-by-length",
+        dest="group_by_length",
+        action="store_false",
+        help="our side: random batches instead of length-grouped ones",
+    )
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON")
     args = parser.parse_args()
 
-    train, dev = load_train_dev(
-        args.train,
-        args.dev,
-        args.text_columns,
-        args.label_column,
-        args.regression,
-        args.max_train_examples,
-        args.seed,
-    )
-    num_classes = train.num_classes
+    runs = {"keras_bert_lib": run_ours, "transformers": run_hugging_face}
     checkpoint = args.checkpoint or reference_checkpoint_path()
     score = regression_scores if args.regression else classification_scores
-
-    results = {}
-    for name, run in (("keras_bert_lib", run_ours), ("transformers", run_hugging_face)):
-        predictions, seconds = run(args, train, dev, num_classes, checkpoint)
-        results[name] = {
-            "dev": score(dev.labels, np.asarray(predictions)),
-            "train_seconds": round(seconds, 1),
-            "train_examples_per_second": round(len(train) * args.epochs / seconds, 2),
-        }
-        print(name, json.dumps(results[name]), flush=True)
-    ours, theirs = results["keras_bert_lib"], results["transformers"]
-    results["throughput_ratio"] = round(
-        ours["train_examples_per_second"] / theirs["train_examples_per_second"], 3
-    )
+    results = {name: {} for name in args.sides}
+    for seed in args.seeds:
+        args.seed = seed
+        train, dev = load_train_dev(
+            args.train,
+            args.dev,
+            args.text_columns,
+            args.label_column,
+            args.regression,
+            args.max_train_examples,
+            seed,
+        )
+        for name in args.sides:
+            predictions, seconds = runs[name](args, train, dev, train.num_classes, checkpoint)
+            results[name][f"seed {seed}"] = {
+                "dev": score(dev.labels, np.asarray(predictions)),
+                "train_seconds": round(seconds, 1),
+                "train_examples_per_second": round(len(train) * args.epochs / seconds, 2),
+            }
+            print(name, seed, json.dumps(results[name][f"seed {seed}"]), flush=True)
+    for name in args.sides:
+        results[name]["mean"] = mean_of_runs(list(results[name].values()))
+    if len(args.sides) == 2:
+        results["throughput_ratio"] = round(
+            results["keras_bert_lib"]["mean"]["train_examples_per_second"]
+            / results["transformers"]["mean"]["train_examples_per_second"],
+            3,
+        )
+    del args.seed
     results["args"] = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
     print(json.dumps(results, indent=2))
     if args.output:
         args.output.write_text(json.dumps(results, indent=2) + "\n")
+
+
+def mean_of_runs(runs):
+    """Each metric averaged over the seeds' runs."""
+    return {
+        "dev": {k: round(float(np.mean([r["dev"][k] for r in runs])), 4) for k in runs[0]["dev"]},
+        "train_examples_per_second": round(
+            float(np.mean([r["train_examples_per_second"] for r in runs])), 2
+        ),
+    }
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ are bounded by the training labels' range (override with `--score-range LOW HIGH
 `--unbounded` for a linear head with mean squared error). Writes
 `OUTPUT/model.keras`, `OUTPUT/metrics.json` (dev scores of every epoch, the best, timings)
 and TensorBoard logs in `OUTPUT/logs`. Training stops early when the dev metric has not
-improved for `--patience` epochs, and the best epoch's weights are kept.
+improved for `--patience` epochs, and the best epoch's weights are kept. A killed run goes on
+from its last backup (`OUTPUT/backup`, every `--backup-every` steps) when the same command is
+run again.
 """
 
 import argparse
@@ -65,6 +67,12 @@ def parse_args():
         "--monitor", default=None, help="dev score for early stopping (default accuracy / spearman)"
     )
     parser.add_argument("--patience", type=int, default=2)
+    parser.add_argument(
+        "--backup-every",
+        type=int,
+        default=200,
+        help="steps between backups in OUTPUT/backup; rerun the same command to resume",
+    )
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args()
 
@@ -117,6 +125,8 @@ def main():
         epochs=args.epochs,
         callbacks=callbacks,
         seed=args.seed,
+        backup_dir=args.output_dir / "backup",
+        backup_every=args.backup_every,
     )
     seconds = time.perf_counter() - start
     epochs_run = len(dev_metric.history)

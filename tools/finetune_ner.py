@@ -7,7 +7,8 @@ Defaults: sequence length 128, batch 16, 5 epochs, learning rate 1e-4 (on WNUT-2
 common recipe of 3 epochs at 5e-5 leaves this small checkpoint predicting almost only `O`).
 The dev set is scored after every epoch with entity-level precision, recall and F1 (seqeval
 rules); training keeps the best epoch and stops after `--patience` epochs without a gain.
-Writes `OUTPUT/model.keras` and `OUTPUT/metrics.json`.
+Writes `OUTPUT/model.keras` and `OUTPUT/metrics.json`. A killed run goes on from its last
+backup (`OUTPUT/backup`, every `--backup-every` steps) when the same command is run again.
 """
 
 import argparse
@@ -43,6 +44,12 @@ def parse_args():
     parser.add_argument("--warmup-ratio", type=float, default=0.1)
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--patience", type=int, default=2)
+    parser.add_argument(
+        "--backup-every",
+        type=int,
+        default=200,
+        help="steps between backups in OUTPUT/backup; rerun the same command to resume",
+    )
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args()
 
@@ -80,6 +87,8 @@ def main():
         epochs=args.epochs,
         callbacks=[dev_metric],
         seed=args.seed,
+        backup_dir=args.output_dir / "backup",
+        backup_every=args.backup_every,
     )
     seconds = time.perf_counter() - start
     args.output_dir.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,14 @@
 
 from keras_bert_lib.models.bert_classifier import BertClassifier
 from keras_bert_lib.models.bert_encoder import BertEncoder
+from keras_bert_lib.models.bert_span_labeler import BertSpanLabeler
+from keras_bert_lib.models.bert_token_classifier import BertTokenClassifier
 from keras_bert_lib.models.sentence_encoder import SentenceEncoder
 
-__all__ = ["BertClassifier", "BertEncoder", "SentenceEncoder"]
+__all__ = [
+    "BertClassifier",
+    "BertEncoder",
+    "BertSpanLabeler",
+    "BertTokenClassifier",
+    "SentenceEncoder",
+]

@@ -9,11 +9,13 @@ a tuple `(first, second)` of two such is a batch of sentence pairs.
 from __future__ import annotations
 
 import math
+import shutil
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_bert_lib.training.backup import StepBackup, restore_backup
 from keras_bert_lib.training.optimizers import create_optimizer
 
 # Under XLA, batches are cut to their longest row rounded up to this, so short texts do not pay
@@ -48,6 +50,13 @@ def _inputs_to_tensors(x):
     return _to_tensor(x, "x")
 
 
+def _labels_to_tensors(y):
+    """Labels (or sample weights), or a dict of them by output name -> tensors."""
+    if isinstance(y, dict):
+        return {name: _to_tensor(value, "y") for name, value in y.items()}
+    return _to_tensor(y, "y")
+
+
 def num_examples(x) -> int:
     """How many examples inputs hold, once converted by `_inputs_to_tensors`."""
     first = next(iter(x.values())) if isinstance(x, dict) else x[0] if isinstance(x, tuple) else x
@@ -69,7 +78,7 @@ def sort_by_length(x, *labels):
     order = tf.argsort(tf.reduce_sum(x["padding_mask"], axis=1), stable=True)
     return (
         {name: tf.gather(value, order) for name, value in x.items()},
-        *(tf.gather(value, order) for value in labels),
+        *tf.nest.map_structure(lambda value: tf.gather(value, order), labels),
     )
 
 
@@ -102,8 +111,9 @@ class Task(keras.Model):
         x = trim_padding(x, multiple)
         if y is not None:
             y = self._check_labels(y)
-            if y.shape.rank == 2:  # per-token labels follow the features' length
-                y = y[:, : tf.shape(x["padding_mask"])[1]]
+            length = tf.shape(x["padding_mask"])[1]
+            # per-token labels follow the features' length
+            y = tf.nest.map_structure(lambda t: t[:, :length] if t.shape.rank == 2 else t, y)
         return keras.utils.pack_x_y_sample_weight(x, y, sample_weight)
 
     def _length_grouped_batches(self, dataset, batch_size, seed):
@@ -161,7 +171,7 @@ class Task(keras.Model):
             dataset = x
         else:
             x = _inputs_to_tensors(x)
-            parts = [x] + [_to_tensor(v, "y") for v in (y, sample_weight) if v is not None]
+            parts = [x] + [_labels_to_tensors(v) for v in (y, sample_weight) if v is not None]
             dataset = tf.data.Dataset.from_tensor_slices(tuple(parts))
             if shuffle:
                 dataset = dataset.shuffle(num_examples(x), seed=seed, reshuffle_each_iteration=True)
@@ -231,6 +241,8 @@ class Task(keras.Model):
         steps_per_epoch=None,
         seed=0,
         group_by_length=True,
+        backup_dir=None,
+        backup_every=200,
         **kwargs,
     ):
         """`keras.Model.fit` on raw strings (see the class docstring for the input forms).
@@ -239,41 +251,107 @@ class Task(keras.Model):
         shuffled examples are cut into pools of 50 batches, each pool is sorted by tokenized
         length and split into batches, and the batches are shuffled: texts of similar length
         share a batch, so little compute goes to padding. `seed` fixes the order.
+
+        With `backup_dir`, the weights and optimizer state are saved there every
+        `backup_every` steps and at each epoch's end. A `fit` with the same arguments and
+        `backup_dir` (e.g. after the process was killed) loads the backup and goes on from
+        the next batch, in the same data order, with the same learning-rate schedule; the
+        backup is deleted when training completes. A user's `tf.data.Dataset` must then
+        yield the same batches each time it is iterated.
         """
         if not isinstance(x, tf.data.Dataset):
             x = _inputs_to_tensors(x)  # once: the checks, shuffle and step count reuse it
             if num_examples(x) == 0:
                 raise ValueError("fit() got no training examples.")
             self.validate_labels(y)
-        dataset = self._dataset(
-            x,
-            y,
-            sample_weight,
-            batch_size,
-            shuffle=shuffle,
-            seed=seed,
-            group_by_length=group_by_length,
-        )
+
+        def make_dataset():
+            return self._dataset(
+                x,
+                y,
+                sample_weight,
+                batch_size,
+                shuffle=shuffle,
+                seed=seed,
+                group_by_length=group_by_length,
+            )
+
+        dataset = make_dataset()
         if validation_data is not None:
             validation_data = self._dataset(
                 *self._split_validation(validation_data), batch_size=batch_size
             )
+        steps = steps_per_epoch or self._steps_per_epoch(dataset, x, batch_size)
+        if steps is None and (self._auto_optimizer or backup_dir is not None):
+            raise ValueError(
+                "The dataset's length is unknown, so the learning-rate schedule and the "
+                "backups cannot be planned: pass steps_per_epoch=..., or compile with your "
+                "own optimizer (and no backup_dir)."
+            )
         if self._auto_optimizer:
-            steps = steps_per_epoch or self._steps_per_epoch(dataset, x, batch_size)
             super().compile(
                 optimizer=create_optimizer(
                     total_steps=max(1, steps * epochs), **self._optimizer_settings
                 ),
                 **self._compile_args,
             )
-        return super().fit(
-            dataset,
-            epochs=epochs,
-            validation_data=validation_data,
-            steps_per_epoch=steps_per_epoch,
-            shuffle=False,  # the dataset is already shuffled above
-            **kwargs,
+        if steps is None or "initial_epoch" in kwargs:
+            return super().fit(
+                dataset,
+                epochs=epochs,
+                validation_data=validation_data,
+                steps_per_epoch=steps_per_epoch,
+                shuffle=False,  # the dataset is already shuffled above
+                **kwargs,
+            )
+        if isinstance(x, tf.data.Dataset):
+            make_dataset = lambda: dataset  # noqa: E731 (the user's, as it is)
+        return self._fit_stream(
+            make_dataset, epochs, steps, backup_dir, backup_every, validation_data, kwargs
         )
+
+    def _fit_stream(self, make_dataset, epochs, steps, backup_dir, every, validation_data, kwargs):
+        """`fit` over the `epochs * steps` batches of `make_dataset()` repeated `epochs`
+        times: one stream, so a run resumed from a backup sees the batches an unbroken one
+        would. (Each `fit` call builds the dataset anew: a second iterator over the same
+        dataset would draw other shuffle orders than a first one.)
+
+        With `backup_dir`, a backup there is restored first and the batches it has trained
+        on are skipped; an interrupted epoch is finished on its own, then the rest run."""
+        callbacks = list(kwargs.pop("callbacks", None) or [])
+        done = 0
+        if backup_dir is not None:
+            done = restore_backup(self, backup_dir)
+            callbacks.append(StepBackup(backup_dir, every))
+        epoch, offset = divmod(done, steps)
+        history = None
+
+        def run(first_epoch, last_epoch, skip, steps_per_epoch):
+            return super(Task, self).fit(
+                make_dataset().repeat(epochs).skip(skip),
+                initial_epoch=first_epoch,
+                epochs=last_epoch,
+                steps_per_epoch=steps_per_epoch,
+                validation_data=validation_data,
+                callbacks=callbacks,
+                shuffle=False,  # the dataset is already shuffled
+                **kwargs,
+            )
+
+        if offset and epoch < epochs:
+            history = run(epoch, epoch + 1, done, steps - offset)
+            epoch += 1
+        if epoch < epochs and not (history is not None and self.stop_training):
+            rest = run(epoch, epochs, epoch * steps, steps)
+            if history is None:
+                history = rest
+            else:
+                for name, values in rest.history.items():
+                    history.history.setdefault(name, []).extend(values)
+                history.epoch.extend(rest.epoch)
+        if backup_dir is not None:
+            shutil.rmtree(backup_dir, ignore_errors=True)  # the run is complete
+        return history
 
     @staticmethod
     def _split_validation(validation_data):
@@ -285,15 +363,11 @@ class Task(keras.Model):
 
     @staticmethod
     def _steps_per_epoch(dataset, x, batch_size):
+        """Batches per epoch, or None when a user's dataset does not know its length."""
         if not isinstance(x, tf.data.Dataset):
             return math.ceil(num_examples(x) / (batch_size or 32))
         cardinality = int(dataset.cardinality())
-        if cardinality < 0:
-            raise ValueError(
-                "The dataset's length is unknown, so the learning-rate schedule cannot be "
-                "planned: pass steps_per_epoch=..., or compile with your own optimizer."
-            )
-        return cardinality
+        return cardinality if cardinality >= 0 else None
 
     def evaluate(self, x=None, y=None, batch_size=None, sample_weight=None, **kwargs):
         if not isinstance(x, tf.data.Dataset):

@@ -1,0 +1,69 @@
+"""tools/finetune_squad.py end to end on a tiny checkpoint and a tiny SQuAD file."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from keras_bert_lib import BertConfig, BertEncoder, BertSpanLabeler
+from keras_bert_lib.checkpoints import save_hf
+
+REPO = Path(__file__).resolve().parents[2]
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "who", "won", "?", "denver", "lost", "."]
+
+
+def squad_file(path, count):
+    context = "Denver won . Carolina lost ."
+    questions = [
+        {"id": f"q{i}", "question": "Who won?", "answers": [{"text": "Denver", "answer_start": 0}]}
+        for i in range(count)
+    ]
+    data = {"version": "1.1", "data": [{"paragraphs": [{"context": context, "qas": questions}]}]}
+    path.write_text(json.dumps(data))
+
+
+def test_trains_answers_and_writes_model_predictions_and_metrics(tmp_path):
+    checkpoint = tmp_path / "checkpoint"
+    config = BertConfig(
+        vocab_size=len(VOCAB), hidden_size=8, num_layers=1, num_heads=2, intermediate_size=16
+    )
+    save_hf(BertEncoder(config), checkpoint)
+    (checkpoint / "vocab.txt").write_text("\n".join(VOCAB) + "\n")
+    squad_file(tmp_path / "train.json", 8)
+    squad_file(tmp_path / "dev.json", 3)
+    output = tmp_path / "run"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tools" / "finetune_squad.py"),
+            "--train",
+            str(tmp_path / "train.json"),
+            "--dev",
+            str(tmp_path / "dev.json"),
+            "--checkpoint",
+            str(checkpoint),
+            "--output-dir",
+            str(output),
+            "--epochs",
+            "2",
+            "--batch-size",
+            "4",
+            "--sequence-length",
+            "16",
+            "--backup-every",
+            "1",
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["train_windows"] == 8 and len(metrics["dev_by_epoch"]) == 2
+    assert metrics["best"]["questions"] == 3 and 0 <= metrics["best"]["f1"] <= 100
+    predictions = json.loads((output / "predictions.json").read_text())
+    assert sorted(predictions) == ["q0", "q1", "q2"]
+    assert all(text in "Denver won . Carolina lost ." for text in predictions.values())
+    assert not (output / "backup").exists()  # removed once training completed
+    model = BertSpanLabeler.from_checkpoint(output / "model.keras")
+    assert model.preprocessor.sequence_length == 16
