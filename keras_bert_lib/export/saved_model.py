@@ -29,7 +29,8 @@ def export_saved_model(model, directory, pair=False, warmup_texts=DEFAULT_WARMUP
     """Writes `model` (a task model with its preprocessor) as a TF Serving SavedModel.
 
     Args:
-        model: a `BertClassifier` or `SentenceEncoder` with a `BertPreprocessor`.
+        model: a task model (`BertClassifier`, `SentenceEncoder`, `BertTokenClassifier`,
+            `BertSpanLabeler`) with a `BertPreprocessor`.
         directory: the version directory to write (`saved_models/NAME/VERSION`); it must not
             exist or be empty.
         pair: bool. Whether `serving_default` takes sentence pairs (`text`, `text_pair`).
@@ -54,14 +55,15 @@ def export_saved_model(model, directory, pair=False, warmup_texts=DEFAULT_WARMUP
     }
     tf.saved_model.save(module, str(directory), signatures=signatures)
     if warmup_texts:
-        write_warmup_requests(directory, warmup_texts, pair, module.sequence_length)
+        names = text_input_names(model, pair)
+        write_warmup_requests(directory, warmup_texts, names, module.sequence_length)
     return directory
 
 
-def warmup_inputs(texts, pair, sequence_length) -> dict[str, dict[str, np.ndarray]]:
-    """One request's inputs per signature, from `texts`."""
+def warmup_inputs(texts, names, sequence_length) -> dict[str, dict[str, np.ndarray]]:
+    """One request's inputs per signature, from `texts` (given to each string input)."""
     texts = np.array([t.encode("utf-8") for t in texts], dtype=object)
-    text_inputs = {name: texts for name in text_input_names(pair)}
+    text_inputs = {name: texts for name in names}
     ids = np.zeros((len(texts), sequence_length), np.int32)
     ids[:, 0] = 1
     return {
@@ -71,7 +73,7 @@ def warmup_inputs(texts, pair, sequence_length) -> dict[str, dict[str, np.ndarra
     }
 
 
-def write_warmup_requests(directory, texts, pair, sequence_length) -> Path:
+def write_warmup_requests(directory, texts, names, sequence_length) -> Path:
     """Writes `assets.extra/tf_serving_warmup_requests`: `PredictionLog` records, one
     `PredictRequest` per signature (the format TF Serving replays at load time)."""
     from tensorflow_serving.apis import model_pb2, predict_pb2, prediction_log_pb2
@@ -79,7 +81,7 @@ def write_warmup_requests(directory, texts, pair, sequence_length) -> Path:
     path = Path(directory) / WARMUP_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     with tf.io.TFRecordWriter(str(path)) as writer:
-        for signature, inputs in warmup_inputs(texts, pair, sequence_length).items():
+        for signature, inputs in warmup_inputs(texts, names, sequence_length).items():
             request = predict_pb2.PredictRequest(
                 model_spec=model_pb2.ModelSpec(signature_name=signature)
             )

@@ -3,7 +3,8 @@
 One `ServingModule` per export holds the model and its preprocessor and defines, with fixed
 input signatures (batch dimension `None`, `sequence_length` fixed at export):
 
-- `serve_text`: raw strings (`text`, and `text_pair` for sentence-pair tasks) -> named outputs;
+- `serve_text`: raw strings (`text`, and `text_pair` for sentence-pair tasks; `question` and
+  `context` for question answering) -> named outputs (token tasks: see `token_serving.py`);
 - `serve_token_ids`: `token_ids`, `segment_ids`, `padding_mask` int32 -> named outputs, for
   clients that tokenize themselves;
 - `tokenize`: raw strings -> the packed int32 features and the wordpieces, for debugging.
@@ -16,21 +17,30 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from keras_bert_lib.export.token_serving import (
+    answer_spans,
+    pack_question_context,
+    tagged_tokens,
+)
 from keras_bert_lib.models.bert_classifier import BertClassifier
+from keras_bert_lib.models.bert_span_labeler import BertSpanLabeler
+from keras_bert_lib.models.bert_token_classifier import BertTokenClassifier
 from keras_bert_lib.models.sentence_encoder import SentenceEncoder
 from keras_bert_lib.models.task import trim_padding
 
 TEXT = "text"
 TEXT_PAIR = "text_pair"
+QUESTION = "question"
+CONTEXT = "context"
 FEATURE_NAMES = ("token_ids", "segment_ids", "padding_mask")
+SERVABLE = (BertClassifier, SentenceEncoder, BertTokenClassifier, BertSpanLabeler)
 
 
 def check_servable(model):
     """Raises unless `model` is a task model with serving outputs and a preprocessor."""
-    if not isinstance(model, (BertClassifier, SentenceEncoder)):
-        raise TypeError(
-            f"Exporting takes a BertClassifier or SentenceEncoder, got {type(model).__name__}."
-        )
+    if not isinstance(model, SERVABLE):
+        names = ", ".join(cls.__name__ for cls in SERVABLE)
+        raise TypeError(f"Exporting takes a {names}; got {type(model).__name__}.")
     if model.preprocessor is None:
         raise ValueError(
             "Exporting needs a model with a BertPreprocessor: the served functions take raw "
@@ -50,10 +60,21 @@ def named_outputs(model, outputs) -> dict:
         }
     if isinstance(model, SentenceEncoder):
         return {"embeddings": outputs}
+    if isinstance(model, BertTokenClassifier):
+        return {
+            "logits": outputs,
+            "tag_ids": tf.argmax(outputs, axis=-1, output_type=tf.int32),
+            "scores": tf.reduce_max(tf.nn.softmax(outputs, axis=-1), axis=-1),
+        }
+    if isinstance(model, BertSpanLabeler):
+        return dict(outputs)
     raise TypeError(f"No serving outputs are defined for {type(model).__name__}.")
 
 
-def text_input_names(pair: bool) -> tuple[str, ...]:
+def text_input_names(model, pair: bool) -> tuple[str, ...]:
+    """The string inputs of the text functions."""
+    if isinstance(model, BertSpanLabeler):
+        return (QUESTION, CONTEXT)
     return (TEXT, TEXT_PAIR) if pair else (TEXT,)
 
 
@@ -61,7 +82,9 @@ class ServingModule(tf.Module):
     """The serving functions of `model` (a task model with a preprocessor).
 
     Args:
-        model: a task model (`BertClassifier`, `SentenceEncoder`) with a `BertPreprocessor`.
+        model: a task model (`BertClassifier`, `SentenceEncoder`, `BertTokenClassifier`,
+            `BertSpanLabeler`) with a `BertPreprocessor` (mode "exact" for the token tasks,
+            whose outputs carry character offsets).
         pair: bool. Whether the text functions take sentence pairs (`text`, `text_pair`).
         preprocessor: the preprocessor to use instead of the model's (TFLite export swaps in
             the same vocabulary in the tokenizer mode that TFLite can run).
@@ -81,9 +104,15 @@ class ServingModule(tf.Module):
         self.tracked_variables = [variable.value for variable in model.variables]
 
         def features(texts):
+            if isinstance(model, BertSpanLabeler):
+                return pack_question_context(model, *texts)[0]
             return preprocessor(texts if pair else texts[0])
 
         def serve_text(*texts):
+            if isinstance(model, BertTokenClassifier):
+                return tagged_tokens(model, texts[0])
+            if isinstance(model, BertSpanLabeler):
+                return answer_spans(model, *texts)
             # Cut to the longest text in the request: a short sentence does not pay for
             # the full sequence length.
             return named_outputs(model, model(trim_padding(features(texts)), training=False))
@@ -96,7 +125,8 @@ class ServingModule(tf.Module):
             packed["wordpieces"] = preprocessor.tokenizer.id_to_token(packed["token_ids"])
             return packed
 
-        text_spec = [tf.TensorSpec([None], tf.string, name=n) for n in text_input_names(pair)]
+        names = text_input_names(model, pair)
+        text_spec = [tf.TensorSpec([None], tf.string, name=name) for name in names]
         ids_spec = {
             name: tf.TensorSpec([None, self.sequence_length], tf.int32, name=name)
             for name in FEATURE_NAMES

@@ -19,6 +19,8 @@ import tensorflow_text as text
 from ai_edge_litert.interpreter import InterpreterWithCustomOps
 
 from keras_bert_lib.export.signatures import ServingModule, check_servable, text_input_names
+from keras_bert_lib.models.bert_span_labeler import BertSpanLabeler
+from keras_bert_lib.models.bert_token_classifier import BertTokenClassifier
 from keras_bert_lib.text import BertPreprocessor, BertTokenizer
 
 QUANTIZATIONS = (None, "float16", "dynamic_int8", "int8")
@@ -98,11 +100,18 @@ def export_tflite(model, path, quantization=None, representative_texts=None, pai
     >>> export_tflite(classifier, "saved_models/sst2.tflite")  # doctest: +SKIP
     """
     check_servable(model)
+    if isinstance(model, (BertTokenClassifier, BertSpanLabeler)):
+        raise ValueError(
+            f"TFLite export of a {type(model).__name__} is not available: its outputs carry "
+            "character offsets, which the TFLite tokenizer (FastBertTokenizer) does not give. "
+            "Export it as a SavedModel."
+        )
     module = ServingModule(model, pair=pair, preprocessor=tflite_preprocessor(model.preprocessor))
     function = module.serve_text.get_concrete_function()
     representative_dataset = None
     if representative_texts is not None:
-        representative_dataset = _representative_dataset(representative_texts, pair)
+        names = text_input_names(model, pair)
+        representative_dataset = _representative_dataset(representative_texts, pair, names)
     flatbuffer = convert_concrete_functions(
         [function], module, quantization, representative_dataset
     )
@@ -112,11 +121,10 @@ def export_tflite(model, path, quantization=None, representative_texts=None, pai
     return path
 
 
-def _representative_dataset(texts, pair):
+def _representative_dataset(texts, pair, names):
     columns = [list(part) for part in texts] if pair else [list(texts)]
     if not columns[0]:
         raise ValueError("representative_texts is empty.")
-    names = text_input_names(pair)
 
     def generate():
         for row in zip(*columns, strict=True):
