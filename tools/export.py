@@ -6,10 +6,17 @@
 
     python tools/export.py --sentence-encoder --name minilm --tflite saved_models/minilm.tflite
 
+    python tools/export.py --model runs/wnut17/model.keras --name ner \
+        --verify-conll ../shared/data/wnut17/emerging.dev.conll
+    python tools/export.py --model runs/squad/model.keras --name squad \
+        --verify-squad ../shared/data/squad_v1.1/dev_split.json
+
 Writes `REPOSITORY/NAME/VERSION/` (next free version) and its `models.config` entry, then:
 - lists the graph's ops and fails naming any op this TensorFlow + tensorflow-text lack;
 - runs `serving_default` through the TF1 session loader in a fresh process (as TF Serving
   loads it) on the verification texts and reports the max abs difference to Keras;
+- token tasks: NER word tags (and entity F1 against the file's tags) and QA answers (and
+  SQuAD EM/F1) from the SavedModel against the Keras model's `predict_words` / `predict`;
 - with `--tflite`: converts (with `--quantization`) and reports the `.tflite` file against the
   SavedModel: max abs difference, label agreement (or embedding cosine), and accuracy when
   labels are given.
@@ -26,8 +33,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from keras_bert_lib import SentenceEncoder  # noqa: E402
+from keras_bert_lib import BertSpanLabeler, BertTokenClassifier, SentenceEncoder  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
+from keras_bert_lib.data.conll import read_conll  # noqa: E402
+from keras_bert_lib.data.squad import read_squad  # noqa: E402
 from keras_bert_lib.data.text_files import read_tsv  # noqa: E402
 from keras_bert_lib.export.op_check import unregistered_ops  # noqa: E402
 from keras_bert_lib.export.parity import compare, run_tflite  # noqa: E402
@@ -35,6 +44,11 @@ from keras_bert_lib.export.repository import export_to_repository  # noqa: E402
 from keras_bert_lib.export.session_loader import run_in_fresh_process  # noqa: E402
 from keras_bert_lib.export.signatures import named_outputs  # noqa: E402
 from keras_bert_lib.export.tflite import QUANTIZATIONS, export_tflite  # noqa: E402
+from keras_bert_lib.metrics.entities import entity_scores  # noqa: E402
+from keras_bert_lib.metrics.squad import squad_scores  # noqa: E402
+
+# Requests per fresh-process run when verifying token tasks (384-token QA windows).
+TOKEN_TASK_BATCH = 64
 
 DEFAULT_TEXTS = [
     "a gripping , beautifully acted film",
@@ -62,6 +76,8 @@ def parse_args():
     parser.add_argument("--verify-tsv", type=Path, default=None, help="texts to verify on")
     parser.add_argument("--text-column", nargs="+", default=["sentence"])
     parser.add_argument("--label-column", default=None)
+    parser.add_argument("--verify-conll", type=Path, default=None, help="NER: CoNLL file")
+    parser.add_argument("--verify-squad", type=Path, default=None, help="QA: SQuAD JSON")
     parser.add_argument("--max-verify", type=int, default=None)
     return parser.parse_args()
 
@@ -108,6 +124,14 @@ def main():
     if missing:
         sys.exit(f"{directory} uses ops this TensorFlow + tensorflow-text lack: {missing}")
 
+    if isinstance(model, (BertTokenClassifier, BertSpanLabeler)):
+        if args.tflite:
+            sys.exit(f"TFLite export of a {type(model).__name__} is not available (no offsets).")
+        verify = verify_tagger if isinstance(model, BertTokenClassifier) else verify_reader
+        report.update(verify(model, directory, args))
+        print(json.dumps(report, indent=2))
+        return
+
     inputs, labels = verification_inputs(args)
     expected = keras_outputs(model, inputs)
     served = run_in_fresh_process(
@@ -133,6 +157,75 @@ def main():
         if labels is not None and "label" in lite:
             report["tflite_accuracy"] = float(np.mean(lite["label"] == labels))
     print(json.dumps(report, indent=2))
+
+
+def _served_batches(directory, inputs):
+    """`serving_default` outputs per batch of `TOKEN_TASK_BATCH` requests (fresh process)."""
+    count = len(next(iter(inputs.values())))
+    for start in range(0, count, TOKEN_TASK_BATCH):
+        batch = {k: np.array(v[start : start + TOKEN_TASK_BATCH]) for k, v in inputs.items()}
+        yield run_in_fresh_process(directory, "serving_default", batch)
+
+
+def verify_tagger(model, directory, args) -> dict:
+    """Served word tags against `predict_words`, on the words of a CoNLL file."""
+    if args.verify_conll is None:
+        sentences = [(text.split(), None) for text in DEFAULT_TEXTS]
+    else:
+        sentences = [(s.words, s.tags) for s in read_conll(args.verify_conll)]
+    sentences = sentences[: args.max_verify]
+    words = [w for w, _ in sentences]
+    expected = model.predict_words(words)
+    texts = [" ".join(w) for w in words]
+    served_tags, agree, compared = [], 0, 0
+    outputs = _served_batches(directory, {"text": texts})
+    rows = (out for batch in outputs for out in _rows(batch))
+    for row, keras_tags in zip(rows, expected, strict=True):
+        tags = [t.decode() for t in row["tags"][row["word_start"]]]
+        # Words beyond the sequence length are not in the served window: tag them O.
+        tags += ["O"] * (len(keras_tags) - len(tags))
+        served_tags.append(tags)
+        agree += sum(a == b for a, b in zip(tags, keras_tags, strict=True))
+        compared += len(keras_tags)
+    report = {"sentences": len(words), "word_tag_agreement": agree / compared}
+    if sentences[0][1] is not None:
+        gold = [t for _, t in sentences]
+        report["saved_model_entities"] = entity_scores(gold, served_tags)
+        report["keras_entities"] = entity_scores(gold, expected)
+    return report
+
+
+def verify_reader(model, directory, args) -> dict:
+    """Served answers against `BertSpanLabeler.predict`, on SQuAD questions."""
+    if args.verify_squad is None:
+        raise SystemExit("Verifying a BertSpanLabeler needs --verify-squad FILE.")
+    examples = read_squad(args.verify_squad)[: args.max_verify]
+    inputs = {"question": [e.question for e in examples], "context": [e.context for e in examples]}
+    expected = model.predict(inputs["question"], inputs["context"])
+    served = [
+        answer.decode()
+        for batch in _served_batches(directory, inputs)
+        for answer in batch["answer"]
+    ]
+    gold = {e.question_id: e.answer_texts for e in examples}
+    return {
+        "questions": len(examples),
+        "answer_agreement": float(
+            np.mean([a == e["text"] for a, e in zip(served, expected, strict=True)])
+        ),
+        "saved_model_squad": squad_scores(
+            {e.question_id: a for e, a in zip(examples, served, strict=True)}, gold
+        ),
+        "keras_squad": squad_scores(
+            {e.question_id: a["text"] for e, a in zip(examples, expected, strict=True)}, gold
+        ),
+    }
+
+
+def _rows(batch):
+    """Per request row, its outputs."""
+    count = len(next(iter(batch.values())))
+    return [{name: value[i] for name, value in batch.items()} for i in range(count)]
 
 
 def _representative(inputs, pair):

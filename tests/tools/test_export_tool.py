@@ -47,3 +47,35 @@ def test_exports_and_verifies_against_keras(tmp_path):
     assert report["tflite_accuracy"] == report["saved_model_accuracy"]
     (entry,) = read_models_config(tmp_path / "repo").model_config_list.config
     assert entry.name == "tiny"
+
+
+def test_exports_a_tagger_and_verifies_word_tags_and_entity_f1(tmp_path):
+    from tests.models.test_bert_token_classifier import SENTENCES, make
+
+    make().save(tmp_path / "ner.keras")
+    conll = "".join(
+        "".join(f"{w}\t{t}\n" for w, t in zip(words, tags, strict=True)) + "\n"
+        for words, tags in SENTENCES
+    )
+    (tmp_path / "dev.conll").write_text(conll)
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tools" / "export.py"),
+            "--model",
+            str(tmp_path / "ner.keras"),
+            "--name",
+            "ner",
+            "--repository",
+            str(tmp_path / "repo"),
+            "--verify-conll",
+            str(tmp_path / "dev.conll"),
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    report = json.loads(completed.stdout[completed.stdout.index("{") :])
+    assert report["sentences"] == len(SENTENCES) and report["word_tag_agreement"] == 1.0
+    assert report["saved_model_entities"] == report["keras_entities"]
