@@ -8,6 +8,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 from keras_bert_lib.config import BertConfig  # noqa: E402
 from keras_bert_lib.models.bert_classifier import BertClassifier  # noqa: E402
 from keras_bert_lib.models.bert_encoder import BertEncoder  # noqa: E402
+from keras_bert_lib.models.bert_pretrainer import BertPretrainer  # noqa: E402
 from keras_bert_lib.models.bert_span_labeler import BertSpanLabeler  # noqa: E402
 from keras_bert_lib.models.bert_token_classifier import BertTokenClassifier  # noqa: E402
 from keras_bert_lib.models.sentence_encoder import SentenceEncoder  # noqa: E402
@@ -20,6 +21,7 @@ __all__ = [
     "BertEncoder",
     "BertPacker",
     "BertPreprocessor",
+    "BertPretrainer",
     "BertSpanLabeler",
     "BertTokenClassifier",
     "BertTokenizer",

@@ -1,0 +1,134 @@
+"""Pretraining examples <-> sharded TFRecord files, and the `tf.data` reader for training.
+
+Each record is a `tf.train.Example` with fixed-length features (padded with 0):
+
+| feature | type | length | meaning |
+|---|---|---|---|
+| `token_ids` | int64 | `max_seq_length` | `[CLS] A [SEP] B [SEP]`, masks applied |
+| `segment_ids` | int64 | `max_seq_length` | 0 for `[CLS] A [SEP]`, 1 for `B [SEP]` |
+| `padding_mask` | int64 | `max_seq_length` | 1 for real tokens |
+| `mask_positions` | int64 | `max_predictions_per_seq` | positions to predict |
+| `mask_ids` | int64 | `max_predictions_per_seq` | their original ids |
+| `mask_weights` | float | `max_predictions_per_seq` | 1.0 for real predictions, 0.0 for padding |
+| `next_sentence_label` | int64 | 1 | 0 = B follows A, 1 = B is random |
+
+Example `i` goes to shard `i % num_shards`, named `PREFIX-00003-of-00010.tfrecord` (`.gz`
+with GZIP compression). A shard is written to a temporary name and renamed when complete,
+so a rerun writes only the shards that are missing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import tensorflow as tf
+
+INT_FEATURES = ("token_ids", "segment_ids", "padding_mask")
+MASK_FEATURES = ("mask_positions", "mask_ids")
+
+
+def shard_paths(prefix, num_shards, compress=False) -> list[Path]:
+    suffix = ".tfrecord.gz" if compress else ".tfrecord"
+    return [Path(f"{prefix}-{i:05d}-of-{num_shards:05d}{suffix}") for i in range(num_shards)]
+
+
+def _padded(values, length, name):
+    if len(values) > length:
+        raise ValueError(f"{name} has {len(values)} values; the limit is {length}.")
+    return list(values) + [0] * (length - len(values))
+
+
+def serialize_example(example, max_seq_length, max_predictions_per_seq) -> bytes:
+    def ints(values):
+        return tf.train.Feature(int64_list=tf.train.Int64List(value=values))
+
+    count = len(example.mask_positions)
+    features = {
+        "token_ids": ints(_padded(example.token_ids, max_seq_length, "token_ids")),
+        "segment_ids": ints(_padded(example.segment_ids, max_seq_length, "segment_ids")),
+        "padding_mask": ints(_padded([1] * len(example.token_ids), max_seq_length, "mask")),
+        "mask_positions": ints(
+            _padded(example.mask_positions, max_predictions_per_seq, "mask_positions")
+        ),
+        "mask_ids": ints(_padded(example.mask_ids, max_predictions_per_seq, "mask_ids")),
+        "mask_weights": tf.train.Feature(
+            float_list=tf.train.FloatList(
+                value=[1.0] * count + [0.0] * (max_predictions_per_seq - count)
+            )
+        ),
+        "next_sentence_label": ints([example.next_sentence_label]),
+    }
+    return tf.train.Example(features=tf.train.Features(feature=features)).SerializeToString()
+
+
+def write_shards(
+    examples, prefix, max_seq_length, max_predictions_per_seq, num_shards=10, compress=False
+) -> list[Path]:
+    """Writes the examples round-robin into shards; existing complete shards are kept."""
+    paths = shard_paths(prefix, num_shards, compress)
+    paths[0].parent.mkdir(parents=True, exist_ok=True)
+    options = tf.io.TFRecordOptions(compression_type="GZIP" if compress else "")
+    for shard, path in enumerate(paths):
+        if path.exists():
+            continue
+        partial = path.with_name(path.name + ".partial")
+        with tf.io.TFRecordWriter(str(partial), options) as writer:
+            for example in examples[shard::num_shards]:
+                writer.write(serialize_example(example, max_seq_length, max_predictions_per_seq))
+        os.replace(partial, path)
+    return paths
+
+
+def parse_example(record, max_seq_length, max_predictions_per_seq) -> dict:
+    """One serialized record -> dict of int32 / float32 tensors."""
+    spec = {name: tf.io.FixedLenFeature([max_seq_length], tf.int64) for name in INT_FEATURES}
+    spec.update(
+        {name: tf.io.FixedLenFeature([max_predictions_per_seq], tf.int64) for name in MASK_FEATURES}
+    )
+    spec["mask_weights"] = tf.io.FixedLenFeature([max_predictions_per_seq], tf.float32)
+    spec["next_sentence_label"] = tf.io.FixedLenFeature([1], tf.int64)
+    parsed = tf.io.parse_single_example(record, spec)
+    return {
+        name: value if value.dtype == tf.float32 else tf.cast(value, tf.int32)
+        for name, value in parsed.items()
+    }
+
+
+def to_training_batch(features) -> tuple:
+    """Parsed features -> `(x, y, sample_weight)` for `BertPretrainer.fit`."""
+    x = {name: features[name] for name in (*INT_FEATURES, "mask_positions")}
+    y = {"mlm_logits": features["mask_ids"], "nsp_logits": features["next_sentence_label"]}
+    weights = {
+        "mlm_logits": features["mask_weights"],
+        "nsp_logits": tf.ones_like(features["next_sentence_label"][:, 0], tf.float32),
+    }
+    return x, y, weights
+
+
+def pretraining_dataset(
+    files, max_seq_length, max_predictions_per_seq, batch_size, shuffle=True, seed=0
+) -> tf.data.Dataset:
+    """Batches `(x, y, sample_weight)` from shards (GZIP files end in `.gz`)."""
+    files = sorted(str(f) for f in files)
+    if not files:
+        raise ValueError("No pretraining shards given.")
+    compression = "GZIP" if files[0].endswith(".gz") else ""
+    dataset = tf.data.TFRecordDataset(files, compression_type=compression)
+    if shuffle:
+        dataset = dataset.shuffle(10_000, seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.map(
+        lambda record: parse_example(record, max_seq_length, max_predictions_per_seq),
+        num_parallel_calls=tf.data.AUTOTUNE,
+    )
+    dataset = dataset.batch(batch_size, drop_remainder=True).map(to_training_batch)
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def count_records(files) -> int:
+    """Records in the shards."""
+    files = sorted(str(f) for f in files)
+    if not files:
+        return 0
+    compression = "GZIP" if files[0].endswith(".gz") else ""
+    return sum(1 for _ in tf.data.TFRecordDataset(files, compression_type=compression))

@@ -1,0 +1,41 @@
+"""Documents and the sentence rule, on hand-made text."""
+
+import pytest
+
+from keras_bert_lib.data.documents import document_sentences, read_documents, split_sentences
+
+
+def test_sentences_end_at_terminal_punctuation_before_a_capital_digit_or_quote():
+    text = 'He left. She stayed! Why? "Because," she said. It was 3 p.m. then. 2 went. (Yes.) No'
+    assert split_sentences(text) == [
+        "He left.",
+        "She stayed!",
+        "Why?",
+        '"Because," she said.',
+        "It was 3 p.m. then.",
+        "2 went.",
+        "(Yes.)",
+        "No",
+    ]
+    assert split_sentences('"Go!" He went.') == ['"Go!"', "He went."]
+    assert split_sentences("   ") == []
+
+
+def test_paragraphs_and_line_breaks():
+    text = "First line\r\ncontinues. Second.\r\n\r\n\r\nNew paragraph"
+    assert document_sentences(text) == ["First line continues.", "Second.", "New paragraph"]
+
+
+def test_read_documents_by_file_or_by_blank_lines(tmp_path):
+    (tmp_path / "a.txt").write_text("One. Two.\n\nThree.\n\n\nFour.\n")
+    (tmp_path / "b.txt").write_text("Five.\n")
+    (tmp_path / "skip.md").write_text("Not read.")
+    assert read_documents([tmp_path]) == [["One.", "Two.", "Three.", "Four."], ["Five."]]
+    assert read_documents([tmp_path], blank_lines_separate_documents=True) == [
+        ["One.", "Two.", "Three."],
+        ["Four."],
+        ["Five."],
+    ]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="No text files"):
+        read_documents([tmp_path / "empty"])

@@ -1,0 +1,185 @@
+"""Pretrains BERT (MLM + NSP) on TFRecord shards from tools/create_pretraining_data.py.
+
+    python tools/create_pretraining_data.py --input ../shared/data/gutenberg/train \
+        --output-prefix runs/pretraining_data/train
+    python tools/create_pretraining_data.py --input ../shared/data/gutenberg/valid \
+        --output-prefix runs/pretraining_data/valid --dupe-factor 1
+    python tools/pretrain.py --train-data runs/pretraining_data/train \
+        --valid-data runs/pretraining_data/valid --preset bert_tiny --output-dir runs/pretrain
+
+From scratch with `--preset` (vocabulary of the data's tokenizer), or from `--checkpoint`.
+Every `--eval-every` steps the valid shards are scored (MLM loss over the real masked
+tokens, MLM and NSP accuracy) and printed beside the cross-entropy of a unigram model of the
+training wordpieces, the floor a model that learned anything must beat. Weights and
+optimizer state are backed up every `--backup-every` steps in `OUTPUT/backup`: rerun the
+same command after a kill to go on. Writes `OUTPUT/pretrainer.keras`, the encoder as a
+Hugging Face directory `OUTPUT/encoder` (every task model loads it), `OUTPUT/history.json`
+and TensorBoard logs in `OUTPUT/logs`.
+"""
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from keras_bert_lib import BertConfig, BertEncoder, BertTokenizer  # noqa: E402
+from keras_bert_lib.checkpoints import reference_checkpoint_path, save_hf  # noqa: E402
+from keras_bert_lib.data.pretraining_records import (  # noqa: E402
+    parse_example,
+    pretraining_dataset,
+)
+from keras_bert_lib.models.bert_pretrainer import BertPretrainer  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train-data", type=Path, required=True, help="prefix of the shards")
+    parser.add_argument("--valid-data", type=Path, required=True, help="prefix of the shards")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--preset", help="from scratch, e.g. bert_tiny")
+    source.add_argument("--checkpoint", type=Path, help="continue from a checkpoint")
+    parser.add_argument("--output-dir", type=Path, required=True)
+    parser.add_argument("--steps", type=int, default=6000)
+    parser.add_argument("--eval-every", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--warmup-ratio", type=float, default=0.05)
+    parser.add_argument("--weight-decay", type=float, default=0.01)
+    parser.add_argument("--backup-every", type=int, default=250)
+    parser.add_argument("--max-valid-batches", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=0)
+    return parser.parse_args()
+
+
+def data_settings(prefix):
+    summary = json.loads(Path(f"{prefix}.json").read_text())
+    settings = summary["settings"]
+    return summary["shards"], settings["max_seq_length"], settings["max_predictions_per_seq"]
+
+
+def unigram_cross_entropy(train_files, valid_files, seq_length, predictions, vocab_size):
+    """Cross-entropy (nats) on the valid masked tokens of a unigram model (add-one) of the
+    training wordpieces (masked ones restored)."""
+    counts = np.ones(vocab_size, np.float64)
+
+    def records(files):
+        dataset = tf.data.TFRecordDataset(files, compression_type=_compression(files))
+        return dataset.map(lambda r: parse_example(r, seq_length, predictions)).batch(1024)
+
+    for batch in records(train_files):
+        tokens = batch["token_ids"].numpy().copy()
+        rows = np.arange(len(tokens))[:, None].repeat(predictions, 1)
+        real = batch["mask_weights"].numpy() > 0
+        tokens[rows[real], batch["mask_positions"].numpy()[real]] = batch["mask_ids"].numpy()[real]
+        counts += np.bincount(tokens[batch["padding_mask"].numpy() > 0], minlength=vocab_size)
+    log_probabilities = np.log(counts / counts.sum())
+    total, count = 0.0, 0
+    for batch in records(valid_files):
+        real = batch["mask_weights"].numpy() > 0
+        total -= log_probabilities[batch["mask_ids"].numpy()[real]].sum()
+        count += real.sum()
+    return total / count
+
+
+def _compression(files):
+    return "GZIP" if str(files[0]).endswith(".gz") else ""
+
+
+class ValidScores(keras.callbacks.Callback):
+    """Scores the valid shards at each (evaluation) epoch's end and keeps the curve."""
+
+    def __init__(self, dataset, baseline):
+        super().__init__()
+        self.dataset, self.baseline, self.history = dataset, baseline, []
+
+    def on_epoch_end(self, epoch, logs=None):
+        scores = self.model.evaluate(self.dataset, verbose=0, return_dict=True)
+        step = int(self.model.optimizer.iterations.numpy())
+        row = {
+            "step": step,
+            "train_loss": float(logs["loss"]),
+            "valid_mlm_loss": scores["mlm_logits_loss"],
+            "valid_mlm_accuracy": scores["mlm_logits_accuracy"],
+            "valid_nsp_accuracy": scores["nsp_logits_accuracy"],
+        }
+        self.history.append(row)
+        print(
+            f"\nstep {step}: valid MLM loss {row['valid_mlm_loss']:.4f} (unigram "
+            f"{self.baseline:.4f}), MLM acc {row['valid_mlm_accuracy']:.4f}, NSP acc "
+            f"{row['valid_nsp_accuracy']:.4f}",
+            flush=True,
+        )
+
+
+def main():
+    args = parse_args()
+    keras.utils.set_random_seed(args.seed)
+    train_files, seq_length, predictions = data_settings(args.train_data)
+    valid_files, _, _ = data_settings(args.valid_data)
+    tokenizer_source = args.checkpoint or data_checkpoint(args.train_data)
+    vocabulary = BertTokenizer.from_checkpoint(tokenizer_source).vocabulary
+    if args.checkpoint:
+        model = BertPretrainer.from_checkpoint(args.checkpoint)
+    else:
+        config = BertConfig.from_preset(args.preset, vocab_size=len(vocabulary))
+        model = BertPretrainer(BertEncoder(config))
+    if model.encoder.config.vocab_size != len(vocabulary):
+        raise SystemExit(
+            f"The model has {model.encoder.config.vocab_size} token ids but the data's "
+            f"tokenizer {len(vocabulary)}."
+        )
+    model.compile(
+        learning_rate=args.learning_rate,
+        warmup_ratio=args.warmup_ratio,
+        weight_decay=args.weight_decay,
+    )
+    baseline = unigram_cross_entropy(
+        train_files, valid_files, seq_length, predictions, model.encoder.config.vocab_size
+    )
+    print(f"unigram cross-entropy of the valid masked tokens: {baseline:.4f} nats", flush=True)
+    train = pretraining_dataset(train_files, seq_length, predictions, args.batch_size, seed=0)
+    valid = pretraining_dataset(
+        valid_files, seq_length, predictions, args.batch_size, shuffle=False
+    ).take(args.max_valid_batches)
+    scores = ValidScores(valid, baseline)
+    epochs = -(-args.steps // args.eval_every)
+    start = time.perf_counter()
+    model.fit(
+        train.repeat(),
+        epochs=epochs,
+        steps_per_epoch=args.eval_every,
+        callbacks=[scores, keras.callbacks.TensorBoard(str(args.output_dir / "logs"))],
+        backup_dir=args.output_dir / "backup",
+        backup_every=args.backup_every,
+        verbose=2,
+    )
+    seconds = time.perf_counter() - start
+    model.save(args.output_dir / "pretrainer.keras")
+    save_hf(model.encoder, args.output_dir / "encoder")
+    (args.output_dir / "encoder" / "vocab.txt").write_text("\n".join(vocabulary) + "\n")
+    result = {
+        "unigram_cross_entropy": baseline,
+        "wall_seconds": round(seconds, 1),
+        "final": scores.history[-1] if scores.history else None,
+        "curve": scores.history,
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+    }
+    (args.output_dir / "history.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps({k: result[k] for k in ("unigram_cross_entropy", "final", "wall_seconds")}))
+
+
+def data_checkpoint(prefix):
+    """The checkpoint whose tokenizer made the data (the reference when none was named)."""
+    named = json.loads(Path(f"{prefix}.json").read_text())["settings"]["checkpoint"]
+    return Path(named) if named else reference_checkpoint_path()
+
+
+if __name__ == "__main__":
+    main()
