@@ -16,8 +16,9 @@ class MaskedLMHead(keras.layers.Layer):
     encoder's `keras.layers.Embedding`, whose table the checkpoints fill.
 
     Args:
-        token_embedding: the encoder's word `keras.layers.Embedding` (not serialized: the
-            model that builds the head passes it again when it is rebuilt).
+        token_embedding: the encoder's word `keras.layers.Embedding`. Its config is part of
+            the head's, so a head rebuilt on its own gets a new table of the same shape;
+            `BertPretrainer` rebuilds its head on the encoder's table.
         hidden_act: str. See `BertConfig.hidden_act`.
         layer_norm_epsilon: float.
         initializer_range: float. Stddev of the dense kernel's truncated normal init.
@@ -41,6 +42,8 @@ class MaskedLMHead(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
+        if isinstance(token_embedding, dict):
+            token_embedding = keras.saving.deserialize_keras_object(token_embedding)
         self.token_embedding = token_embedding
         self.hidden_act = hidden_act
         self.layer_norm_epsilon = layer_norm_epsilon
@@ -58,6 +61,8 @@ class MaskedLMHead(keras.layers.Layer):
 
     def build(self, sequence_shape, positions_shape=None):
         hidden = self.token_embedding.output_dim
+        if not self.token_embedding.built:
+            self.token_embedding.build((None,))
         self.dense.build((None, None, hidden))
         self.layer_norm.build((None, None, hidden))
         self.bias = self.add_weight(
@@ -79,6 +84,7 @@ class MaskedLMHead(keras.layers.Layer):
     def get_config(self):
         config = super().get_config()
         config.update(
+            token_embedding=keras.saving.serialize_keras_object(self.token_embedding),
             hidden_act=self.hidden_act,
             layer_norm_epsilon=self.layer_norm_epsilon,
             initializer_range=self.initializer_range,

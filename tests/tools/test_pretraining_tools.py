@@ -1,0 +1,61 @@
+"""tools/create_pretraining_data.py and tools/pretrain.py end to end on tiny text and a tiny
+checkpoint: shards, the unigram baseline, a pretraining run, and the encoder it writes."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from keras_bert_lib import BertClassifier, BertConfig, BertEncoder
+from keras_bert_lib.checkpoints import save_hf
+
+REPO = Path(__file__).resolve().parents[2]
+WORDS = ["the", "cat", "sat", "on", "mat", "dog", "ran", "home", "a", "big", "red", "."]
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
+
+
+def run(tool, *arguments):
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "tools" / tool), *map(str, arguments)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed.stdout
+
+
+def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
+    checkpoint = tmp_path / "checkpoint"
+    config = BertConfig(
+        vocab_size=len(VOCAB), hidden_size=16, num_layers=1, num_heads=2, intermediate_size=32
+    )
+    save_hf(BertEncoder(config), checkpoint)
+    (checkpoint / "vocab.txt").write_text("\n".join(VOCAB) + "\n")
+    for index in range(3):
+        sentences = [
+            f"The {WORDS[(index + k) % 5 + 1]} sat on a {WORDS[(index * k) % 4 + 8]} mat."
+            for k in range(40)
+        ]
+        (tmp_path / f"doc{index}.txt").write_text(" ".join(sentences) + "\n")
+    common = ["--checkpoint", checkpoint, "--max-seq-length", 24, "--max-predictions-per-seq", 4]
+    run("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
+        tmp_path / "data" / "train", "--dupe-factor", 2, "--num-shards", 2, *common)  # fmt: skip
+    run("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
+        tmp_path / "data" / "valid", "--dupe-factor", 1, "--num-shards", 1, "--seed", 9,
+        *common)  # fmt: skip
+    summary = json.loads((tmp_path / "data" / "train.json").read_text())
+    assert summary["documents"] == 3 and summary["examples"] > 10
+    output = run(
+        "pretrain.py", "--train-data", tmp_path / "data" / "train", "--valid-data",
+        tmp_path / "data" / "valid", "--checkpoint", checkpoint, "--output-dir",
+        tmp_path / "run", "--steps", 6, "--eval-every", 3, "--batch-size", 4,
+        "--backup-every", 2, "--max-valid-batches", 2,
+    )  # fmt: skip
+    assert "unigram cross-entropy" in output
+    history = json.loads((tmp_path / "run" / "history.json").read_text())
+    assert [row["step"] for row in history["curve"]] == [3, 6]
+    assert history["unigram_cross_entropy"] > 0
+    assert not (tmp_path / "run" / "backup").exists()
+    classifier = BertClassifier.from_checkpoint(tmp_path / "run" / "encoder", num_classes=2)
+    assert classifier.predict(["the cat sat"], verbose=0).shape == (1, 2)
