@@ -52,6 +52,12 @@ def parse_args():
     parser.add_argument("--backup-every", type=int, default=100, help="steps between backups")
     parser.add_argument("--max-train-questions", type=int, default=None)
     parser.add_argument("--max-dev-questions", type=int, default=None)
+    parser.add_argument(
+        "--no-group-by-length",
+        dest="group_by_length",
+        action="store_false",
+        help="random batches instead of batches of similar-length windows",
+    )
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args()
 
@@ -106,6 +112,7 @@ def main():
         epochs=args.epochs,
         callbacks=[dev_metric],
         seed=args.seed,
+        group_by_length=args.group_by_length,
         backup_dir=args.output_dir / "backup",
         backup_every=args.backup_every,
     )

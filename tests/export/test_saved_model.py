@@ -119,7 +119,7 @@ def test_export_refuses_a_model_without_preprocessor_or_a_used_directory(tmp_pat
     classifier.preprocessor = None
     with pytest.raises(ValueError, match="BertPreprocessor"):
         export_saved_model(classifier, tmp_path / "a")
-    with pytest.raises(TypeError, match="BertClassifier or SentenceEncoder"):
+    with pytest.raises(TypeError, match="takes a BertClassifier, .*got BertEncoder"):
         export_saved_model(classifier.encoder, tmp_path / "b")
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "file").write_text("x")
