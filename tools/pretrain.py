@@ -27,13 +27,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
 
 from keras_bert_lib import BertConfig, BertEncoder, BertTokenizer  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path, save_hf  # noqa: E402
 from keras_bert_lib.data.pretraining_records import (  # noqa: E402
     parse_example,
     pretraining_dataset,
+    read_shards,
 )
 from keras_bert_lib.models.bert_pretrainer import BertPretrainer  # noqa: E402
 
@@ -59,9 +59,17 @@ def parse_args():
 
 
 def data_settings(prefix):
+    """`(shards, max_seq_length, max_predictions_per_seq, checkpoint)` from `PREFIX.json`;
+    the checkpoint is the one whose tokenizer made the data (the reference by default)."""
     summary = json.loads(Path(f"{prefix}.json").read_text())
     settings = summary["settings"]
-    return summary["shards"], settings["max_seq_length"], settings["max_predictions_per_seq"]
+    checkpoint = Path(settings["checkpoint"]) if settings["checkpoint"] else None
+    return (
+        summary["shards"],
+        settings["max_seq_length"],
+        settings["max_predictions_per_seq"],
+        checkpoint or reference_checkpoint_path(),
+    )
 
 
 def unigram_cross_entropy(train_files, valid_files, seq_length, predictions, vocab_size):
@@ -70,8 +78,8 @@ def unigram_cross_entropy(train_files, valid_files, seq_length, predictions, voc
     counts = np.ones(vocab_size, np.float64)
 
     def records(files):
-        dataset = tf.data.TFRecordDataset(files, compression_type=_compression(files))
-        return dataset.map(lambda r: parse_example(r, seq_length, predictions)).batch(1024)
+        parsed = read_shards(files).map(lambda r: parse_example(r, seq_length, predictions))
+        return parsed.batch(1024)
 
     for batch in records(train_files):
         tokens = batch["token_ids"].numpy().copy()
@@ -86,10 +94,6 @@ def unigram_cross_entropy(train_files, valid_files, seq_length, predictions, voc
         total -= log_probabilities[batch["mask_ids"].numpy()[real]].sum()
         count += real.sum()
     return total / count
-
-
-def _compression(files):
-    return "GZIP" if str(files[0]).endswith(".gz") else ""
 
 
 class ValidScores(keras.callbacks.Callback):
@@ -121,9 +125,9 @@ class ValidScores(keras.callbacks.Callback):
 def main():
     args = parse_args()
     keras.utils.set_random_seed(args.seed)
-    train_files, seq_length, predictions = data_settings(args.train_data)
-    valid_files, _, _ = data_settings(args.valid_data)
-    tokenizer_source = args.checkpoint or data_checkpoint(args.train_data)
+    train_files, seq_length, predictions, data_checkpoint = data_settings(args.train_data)
+    valid_files, _, _, _ = data_settings(args.valid_data)
+    tokenizer_source = args.checkpoint or data_checkpoint
     vocabulary = BertTokenizer.from_checkpoint(tokenizer_source).vocabulary
     if args.checkpoint:
         model = BertPretrainer.from_checkpoint(args.checkpoint)
@@ -173,12 +177,6 @@ def main():
     }
     (args.output_dir / "history.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: result[k] for k in ("unigram_cross_entropy", "final", "wall_seconds")}))
-
-
-def data_checkpoint(prefix):
-    """The checkpoint whose tokenizer made the data (the reference when none was named)."""
-    named = json.loads(Path(f"{prefix}.json").read_text())["settings"]["checkpoint"]
-    return Path(named) if named else reference_checkpoint_path()
 
 
 if __name__ == "__main__":

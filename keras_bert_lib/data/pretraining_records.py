@@ -113,8 +113,7 @@ def pretraining_dataset(
     files = sorted(str(f) for f in files)
     if not files:
         raise ValueError("No pretraining shards given.")
-    compression = "GZIP" if files[0].endswith(".gz") else ""
-    dataset = tf.data.TFRecordDataset(files, compression_type=compression)
+    dataset = read_shards(files)
     if shuffle:
         dataset = dataset.shuffle(10_000, seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.map(
@@ -125,10 +124,14 @@ def pretraining_dataset(
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 
+def read_shards(files) -> tf.data.TFRecordDataset:
+    """The serialized records of the shards, in order (GZIP when the names end in `.gz`)."""
+    files = [str(f) for f in files]
+    compression = "GZIP" if files and files[0].endswith(".gz") else ""
+    return tf.data.TFRecordDataset(files, compression_type=compression)
+
+
 def count_records(files) -> int:
     """Records in the shards."""
     files = sorted(str(f) for f in files)
-    if not files:
-        return 0
-    compression = "GZIP" if files[0].endswith(".gz") else ""
-    return sum(1 for _ in tf.data.TFRecordDataset(files, compression_type=compression))
+    return sum(1 for _ in read_shards(files)) if files else 0

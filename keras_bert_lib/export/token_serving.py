@@ -44,12 +44,12 @@ def tagged_tokens(model, texts) -> dict:
     """
     preprocessor = model.preprocessor
     length = preprocessor.sequence_length
-    _, starts, ends = preprocessor.tokenizer.tokenize_with_offsets(texts)
+    ids, starts, ends = preprocessor.tokenizer.tokenize_with_offsets(texts)
     rows = starts.nrows()
     edge = _fill_like(tf.ones([rows], tf.int64), NO_OFFSET)
     starts = _dense_offsets([edge, starts[:, : length - 2], edge], length)
     ends = _dense_offsets([edge, ends[:, : length - 2], edge], length)
-    features = trim_padding(preprocessor(texts))
+    features = trim_padding(preprocessor.packer(ids))  # the pieces tokenized above, once
     keep = tf.shape(features["token_ids"])[1]
     starts, ends = starts[:, :keep], ends[:, :keep]
     logits = model(features, training=False)

@@ -217,17 +217,10 @@ class BertClassifier(Task):
             score_range: None or `(low, high)`: a bounded regression (see the class).
             **encoder_kwargs: `BertEncoder` arguments such as `dtype`.
         """
-        from pathlib import Path
-
-        from keras_bert_lib.text.bert_preprocessor import BertPreprocessor
-
-        if str(path).endswith(".keras"):
-            model = keras.saving.load_model(path)
-            if not isinstance(model, cls):
-                raise TypeError(f"{path} holds a {type(model).__name__}, not a {cls.__name__}.")
-            return model
-        encoder = BertEncoder.from_checkpoint(path, **encoder_kwargs)
-        preprocessor = BertPreprocessor.from_checkpoint(Path(path), sequence_length=sequence_length)
+        saved = cls._load_saved(path)
+        if saved is not None:
+            return saved
+        encoder, preprocessor = cls._pretrained_parts(path, sequence_length, **encoder_kwargs)
         return cls(
             encoder,
             num_classes=num_classes,

@@ -139,11 +139,9 @@ class BertPretrainer(Task):
         from keras_bert_lib.checkpoints.loading import read_checkpoint
         from keras_bert_lib.checkpoints.weight_names import encoder_variables
 
-        if str(path).endswith(".keras"):
-            model = keras.saving.load_model(path)
-            if not isinstance(model, cls):
-                raise TypeError(f"{path} holds a {type(model).__name__}, not a {cls.__name__}.")
-            return model
+        saved = cls._load_saved(path)
+        if saved is not None:
+            return saved
         config, weights = read_checkpoint(path)
         encoder = BertEncoder(config, **encoder_kwargs)
         assign_weights(encoder_variables(encoder), weights, str(path))

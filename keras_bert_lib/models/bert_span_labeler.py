@@ -204,15 +204,8 @@ class BertSpanLabeler(Task):
         cls, path, sequence_length=384, doc_stride=128, max_query_length=64, **encoder_kwargs
     ) -> BertSpanLabeler:
         """A span labeler on a pretrained encoder with its preprocessor, or a `.keras` one."""
-        from pathlib import Path
-
-        from keras_bert_lib.text.bert_preprocessor import BertPreprocessor
-
-        if str(path).endswith(".keras"):
-            model = keras.saving.load_model(path)
-            if not isinstance(model, cls):
-                raise TypeError(f"{path} holds a {type(model).__name__}, not a {cls.__name__}.")
-            return model
-        encoder = BertEncoder.from_checkpoint(path, **encoder_kwargs)
-        preprocessor = BertPreprocessor.from_checkpoint(Path(path), sequence_length=sequence_length)
+        saved = cls._load_saved(path)
+        if saved is not None:
+            return saved
+        encoder, preprocessor = cls._pretrained_parts(path, sequence_length, **encoder_kwargs)
         return cls(encoder, preprocessor, doc_stride=doc_stride, max_query_length=max_query_length)

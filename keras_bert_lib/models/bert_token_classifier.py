@@ -202,17 +202,10 @@ class BertTokenClassifier(Task):
         cls, path, tag_names=None, sequence_length=128, dropout=0.1, **encoder_kwargs
     ) -> BertTokenClassifier:
         """A tagger on a pretrained encoder with its preprocessor, or a saved `.keras` one."""
-        from pathlib import Path
-
-        from keras_bert_lib.text.bert_preprocessor import BertPreprocessor
-
-        if str(path).endswith(".keras"):
-            model = keras.saving.load_model(path)
-            if not isinstance(model, cls):
-                raise TypeError(f"{path} holds a {type(model).__name__}, not a {cls.__name__}.")
-            return model
+        saved = cls._load_saved(path)
+        if saved is not None:
+            return saved
         if tag_names is None:
             raise ValueError("tag_names is needed to build a new tagger.")
-        encoder = BertEncoder.from_checkpoint(path, **encoder_kwargs)
-        preprocessor = BertPreprocessor.from_checkpoint(Path(path), sequence_length=sequence_length)
+        encoder, preprocessor = cls._pretrained_parts(path, sequence_length, **encoder_kwargs)
         return cls(encoder, tag_names, preprocessor=preprocessor, dropout=dropout)

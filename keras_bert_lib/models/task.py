@@ -265,23 +265,30 @@ class Task(keras.Model):
                 raise ValueError("fit() got no training examples.")
             self.validate_labels(y)
 
-        def make_dataset():
-            return self._dataset(
-                x,
-                y,
-                sample_weight,
-                batch_size,
-                shuffle=shuffle,
-                seed=seed,
-                group_by_length=group_by_length,
-            )
+        if isinstance(x, tf.data.Dataset):
+            user_dataset = self._dataset(x, y, sample_weight, batch_size)
 
-        dataset = make_dataset()
+            def make_dataset():  # the user's, as it is
+                return user_dataset
+
+        else:
+
+            def make_dataset():  # built per `fit` call of the stream: see `_fit_stream`
+                return self._dataset(
+                    x,
+                    y,
+                    sample_weight,
+                    batch_size,
+                    shuffle=shuffle,
+                    seed=seed,
+                    group_by_length=group_by_length,
+                )
+
         if validation_data is not None:
             validation_data = self._dataset(
                 *self._split_validation(validation_data), batch_size=batch_size
             )
-        steps = steps_per_epoch or self._steps_per_epoch(dataset, x, batch_size)
+        steps = steps_per_epoch or self._steps_per_epoch(x, batch_size)
         if steps is None and (self._auto_optimizer or backup_dir is not None):
             raise ValueError(
                 "The dataset's length is unknown, so the learning-rate schedule and the "
@@ -297,15 +304,13 @@ class Task(keras.Model):
             )
         if steps is None or "initial_epoch" in kwargs:
             return super().fit(
-                dataset,
+                make_dataset(),
                 epochs=epochs,
                 validation_data=validation_data,
                 steps_per_epoch=steps_per_epoch,
                 shuffle=False,  # the dataset is already shuffled above
                 **kwargs,
             )
-        if isinstance(x, tf.data.Dataset):
-            make_dataset = lambda: dataset  # noqa: E731 (the user's, as it is)
         return self._fit_stream(
             make_dataset, epochs, steps, backup_dir, backup_every, validation_data, kwargs
         )
@@ -362,11 +367,11 @@ class Task(keras.Model):
         return validation_data
 
     @staticmethod
-    def _steps_per_epoch(dataset, x, batch_size):
+    def _steps_per_epoch(x, batch_size):
         """Batches per epoch, or None when a user's dataset does not know its length."""
         if not isinstance(x, tf.data.Dataset):
             return math.ceil(num_examples(x) / (batch_size or 32))
-        cardinality = int(dataset.cardinality())
+        cardinality = int(x.cardinality())  # preprocessing maps keep the user's length
         return cardinality if cardinality >= 0 else None
 
     def evaluate(self, x=None, y=None, batch_size=None, sample_weight=None, **kwargs):
@@ -384,6 +389,29 @@ class Task(keras.Model):
 
     def empty_prediction(self):
         raise NotImplementedError
+
+    # === Loading ===
+    @classmethod
+    def _load_saved(cls, path):
+        """The `cls` model saved at a `.keras` path; None for any other path."""
+        if not str(path).endswith(".keras"):
+            return None
+        model = keras.saving.load_model(path)
+        if not isinstance(model, cls):
+            raise TypeError(f"{path} holds a {type(model).__name__}, not a {cls.__name__}.")
+        return model
+
+    @staticmethod
+    def _pretrained_parts(path, sequence_length, **encoder_kwargs):
+        """`(encoder, preprocessor)` of a Hugging Face directory or Google checkpoint."""
+        from pathlib import Path
+
+        from keras_bert_lib.models.bert_encoder import BertEncoder
+        from keras_bert_lib.text.bert_preprocessor import BertPreprocessor
+
+        encoder = BertEncoder.from_checkpoint(path, **encoder_kwargs)
+        preprocessor = BertPreprocessor.from_checkpoint(Path(path), sequence_length=sequence_length)
+        return encoder, preprocessor
 
     # === Config ===
     def get_config(self):
