@@ -2,24 +2,18 @@
 verified through the TF1 session loader and LiteRT."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 from keras_bert_lib.export.repository import read_models_config
 from tests.export.tiny_models import TEXTS, tiny_classifier
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.tools.tool_runner import run_tool
 
 
 def test_exports_and_verifies_against_keras(tmp_path):
     tiny_classifier().save(tmp_path / "model.keras")
     rows = "".join(f"{text}\t{i % 3}\n" for i, text in enumerate(TEXTS))
     (tmp_path / "dev.tsv").write_text("sentence\tlabel\n" + rows)
-    completed = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "tools" / "export.py"),
+    stdout = run_tool(
+        "export.py",
             "--model",
             str(tmp_path / "model.keras"),
             "--name",
@@ -32,13 +26,8 @@ def test_exports_and_verifies_against_keras(tmp_path):
             str(tmp_path / "dev.tsv"),
             "--label-column",
             "label",
-        ],  # fmt: skip
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    report = json.loads(completed.stdout[completed.stdout.index("{") :])
+    )  # fmt: skip
+    report = json.loads(stdout[stdout.index("{") :])
     assert report["saved_model"] == str(tmp_path / "repo" / "tiny" / "1")
     assert report["texts"] == len(TEXTS)
     assert report["saved_model_vs_keras"]["max_abs_diff_logits"] <= 1e-5
@@ -58,10 +47,8 @@ def test_exports_a_tagger_and_verifies_word_tags_and_entity_f1(tmp_path):
         for words, tags in SENTENCES
     )
     (tmp_path / "dev.conll").write_text(conll)
-    completed = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "tools" / "export.py"),
+    stdout = run_tool(
+        "export.py",
             "--model",
             str(tmp_path / "ner.keras"),
             "--name",
@@ -70,12 +57,7 @@ def test_exports_a_tagger_and_verifies_word_tags_and_entity_f1(tmp_path):
             str(tmp_path / "repo"),
             "--verify-conll",
             str(tmp_path / "dev.conll"),
-        ],  # fmt: skip
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    report = json.loads(completed.stdout[completed.stdout.index("{") :])
+    )  # fmt: skip
+    report = json.loads(stdout[stdout.index("{") :])
     assert report["sentences"] == len(SENTENCES) and report["word_tag_agreement"] == 1.0
     assert report["saved_model_entities"] == report["keras_entities"]

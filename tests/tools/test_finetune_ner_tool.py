@@ -1,14 +1,11 @@
 """tools/finetune_ner.py end to end on a tiny checkpoint and a tiny CoNLL file."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 from keras_bert_lib import BertConfig, BertEncoder, BertTokenClassifier
 from keras_bert_lib.checkpoints import save_hf
+from tests.tools.tool_runner import run_tool
 
-REPO = Path(__file__).resolve().parents[2]
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "anna", "visits", "rome", "today"]
 
 
@@ -23,10 +20,8 @@ def test_trains_scores_entities_and_writes_model_and_metrics(tmp_path):
     for split in ("train", "dev"):
         (tmp_path / f"{split}.conll").write_text(sentence * 8)
     output = tmp_path / "run"
-    completed = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "tools" / "finetune_ner.py"),
+    run_tool(
+        "finetune_ner.py",
             "--train",
             str(tmp_path / "train.conll"),
             "--dev",
@@ -41,12 +36,7 @@ def test_trains_scores_entities_and_writes_model_and_metrics(tmp_path):
             "4",
             "--sequence-length",
             "16",
-        ],  # fmt: skip
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
+    )  # fmt: skip
     metrics = json.loads((output / "metrics.json").read_text())
     assert metrics["train_sentences"] == 8 and len(metrics["dev_by_epoch"]) == 2
     assert set(metrics["best"]) == {"precision", "recall", "f1"}

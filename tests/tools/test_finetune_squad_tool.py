@@ -1,14 +1,11 @@
 """tools/finetune_squad.py end to end on a tiny checkpoint and a tiny SQuAD file."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 from keras_bert_lib import BertConfig, BertEncoder, BertSpanLabeler
 from keras_bert_lib.checkpoints import save_hf
+from tests.tools.tool_runner import run_tool
 
-REPO = Path(__file__).resolve().parents[2]
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "who", "won", "?", "denver", "lost", "."]
 
 
@@ -32,10 +29,8 @@ def test_trains_answers_and_writes_model_predictions_and_metrics(tmp_path):
     squad_file(tmp_path / "train.json", 8)
     squad_file(tmp_path / "dev.json", 3)
     output = tmp_path / "run"
-    completed = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "tools" / "finetune_squad.py"),
+    run_tool(
+        "finetune_squad.py",
             "--train",
             str(tmp_path / "train.json"),
             "--dev",
@@ -52,12 +47,7 @@ def test_trains_answers_and_writes_model_predictions_and_metrics(tmp_path):
             "16",
             "--backup-every",
             "1",
-        ],  # fmt: skip
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
+    )  # fmt: skip
     metrics = json.loads((output / "metrics.json").read_text())
     assert metrics["train_windows"] == 8 and len(metrics["dev_by_epoch"]) == 2
     assert metrics["best"]["questions"] == 3 and 0 <= metrics["best"]["f1"] <= 100

@@ -1,16 +1,13 @@
 """tools/finetune.py end to end on a tiny checkpoint and a tiny TSV."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import keras
 
 from keras_bert_lib import BertConfig, BertEncoder
 from keras_bert_lib.checkpoints import save_hf
+from tests.tools.tool_runner import run_tool
 
-REPO = Path(__file__).resolve().parents[2]
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "good", "bad", "film", "plot"]
 
 
@@ -35,36 +32,29 @@ def test_trains_scores_dev_and_writes_model_and_metrics(tmp_path):
     for split in ("train", "dev"):
         (tmp_path / f"{split}.tsv").write_text("sentence\tlabel\n" + rows * 3)
     output = tmp_path / "run"
-    completed = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "tools" / "finetune.py"),
-            "--train",
-            str(tmp_path / "train.tsv"),
-            "--dev",
-            str(tmp_path / "dev.tsv"),
-            "--text-columns",
-            "sentence",
-            "--label-column",
-            "label",
-            "--checkpoint",
-            str(checkpoint),
-            "--output-dir",
-            str(output),
-            "--epochs",
-            "2",
-            "--batch-size",
-            "4",
-            "--sequence-length",
-            "16",
-            "--learning-rate",
-            "1e-3",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
+    run_tool(
+        "finetune.py",
+        "--train",
+        str(tmp_path / "train.tsv"),
+        "--dev",
+        str(tmp_path / "dev.tsv"),
+        "--text-columns",
+        "sentence",
+        "--label-column",
+        "label",
+        "--checkpoint",
+        str(checkpoint),
+        "--output-dir",
+        str(output),
+        "--epochs",
+        "2",
+        "--batch-size",
+        "4",
+        "--sequence-length",
+        "16",
+        "--learning-rate",
+        "1e-3",
     )
-    assert completed.returncode == 0, completed.stderr[-2000:]
     metrics = json.loads((output / "metrics.json").read_text())
     assert metrics["epochs_run"] == 2 and len(metrics["dev_by_epoch"]) == 2
     assert set(metrics["best"]) == {"accuracy", "f1", "matthews"}

@@ -2,27 +2,13 @@
 checkpoint: shards, the unigram baseline, a pretraining run, and the encoder it writes."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 from keras_bert_lib import BertClassifier, BertConfig, BertEncoder
 from keras_bert_lib.checkpoints import save_hf
+from tests.tools.tool_runner import run_tool
 
-REPO = Path(__file__).resolve().parents[2]
 WORDS = ["the", "cat", "sat", "on", "mat", "dog", "ran", "home", "a", "big", "red", "."]
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
-
-
-def run(tool, *arguments):
-    completed = subprocess.run(
-        [sys.executable, str(REPO / "tools" / tool), *map(str, arguments)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    return completed.stdout
 
 
 def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
@@ -39,14 +25,14 @@ def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
         ]
         (tmp_path / f"doc{index}.txt").write_text(" ".join(sentences) + "\n")
     common = ["--checkpoint", checkpoint, "--max-seq-length", 24, "--max-predictions-per-seq", 4]
-    run("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
+    run_tool("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
         tmp_path / "data" / "train", "--dupe-factor", 2, "--num-shards", 2, *common)  # fmt: skip
-    run("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
+    run_tool("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
         tmp_path / "data" / "valid", "--dupe-factor", 1, "--num-shards", 1, "--seed", 9,
         *common)  # fmt: skip
     summary = json.loads((tmp_path / "data" / "train.json").read_text())
     assert summary["documents"] == 3 and summary["examples"] > 10
-    output = run(
+    output = run_tool(
         "pretrain.py", "--train-data", tmp_path / "data" / "train", "--valid-data",
         tmp_path / "data" / "valid", "--checkpoint", checkpoint, "--output-dir",
         tmp_path / "run", "--steps", 6, "--eval-every", 3, "--batch-size", 4,
