@@ -16,7 +16,8 @@ Writes `REPOSITORY/NAME/VERSION/` (next free version) and its `models.config` en
 - runs `serving_default` through the TF1 session loader in a fresh process (as TF Serving
   loads it) on the verification texts and reports the max abs difference to Keras;
 - token tasks: NER word tags (and entity F1 against the file's tags) and QA answers (and
-  SQuAD EM/F1) from the SavedModel against the Keras model's `predict_words` / `predict`;
+  SQuAD EM/F1) from the SavedModel (and the `.tflite` file) against the Keras model's
+  `predict_words` / `predict`;
 - with `--tflite`: converts (with `--quantization`) and reports the `.tflite` file against the
   SavedModel: max abs difference, label agreement (or embedding cosine), and accuracy when
   labels are given.
@@ -43,7 +44,12 @@ from keras_bert_lib.export.parity import compare, run_tflite  # noqa: E402
 from keras_bert_lib.export.repository import export_to_repository  # noqa: E402
 from keras_bert_lib.export.session_loader import run_in_fresh_process  # noqa: E402
 from keras_bert_lib.export.signatures import named_outputs  # noqa: E402
-from keras_bert_lib.export.tflite import QUANTIZATIONS, export_tflite  # noqa: E402
+from keras_bert_lib.export.tflite import (  # noqa: E402
+    QUANTIZATIONS,
+    SIGNATURE,
+    export_tflite,
+    load_interpreter,
+)
 from keras_bert_lib.metrics.entities import entity_scores  # noqa: E402
 from keras_bert_lib.metrics.squad import squad_scores  # noqa: E402
 
@@ -125,10 +131,13 @@ def main():
         sys.exit(f"{directory} uses ops this TensorFlow + tensorflow-text lack: {missing}")
 
     if isinstance(model, (BertTokenClassifier, BertSpanLabeler)):
+        tflite = None
         if args.tflite:
-            sys.exit(f"TFLite export of a {type(model).__name__} is not available (no offsets).")
+            tflite = export_tflite(model, args.tflite, quantization=args.quantization)
+            report["tflite"] = str(tflite)
+            report["tflite_mb"] = round(tflite.stat().st_size / 2**20, 1)
         verify = verify_tagger if isinstance(model, BertTokenClassifier) else verify_reader
-        report.update(verify(model, directory, args))
+        report.update(verify(model, directory, args, tflite))
         print(json.dumps(report, indent=2))
         return
 
@@ -159,16 +168,42 @@ def main():
     print(json.dumps(report, indent=2))
 
 
-def _served_batches(directory, inputs):
-    """`serving_default` outputs per batch of `TOKEN_TASK_BATCH` requests (fresh process)."""
+def _batches(inputs):
     count = len(next(iter(inputs.values())))
     for start in range(0, count, TOKEN_TASK_BATCH):
-        batch = {k: np.array(v[start : start + TOKEN_TASK_BATCH]) for k, v in inputs.items()}
-        yield run_in_fresh_process(directory, "serving_default", batch)
+        yield {k: np.array(v[start : start + TOKEN_TASK_BATCH]) for k, v in inputs.items()}
 
 
-def verify_tagger(model, directory, args) -> dict:
-    """Served word tags against `predict_words`, on the words of a CoNLL file."""
+def _served_rows(directory, inputs):
+    """`serving_default` outputs per request, in batches of `TOKEN_TASK_BATCH` requests (one
+    fresh process each); each batch is cut to its longest request."""
+    for batch in _batches(inputs):
+        yield from _rows(run_in_fresh_process(directory, "serving_default", batch))
+
+
+def _tflite_rows(path, inputs):
+    """The `.tflite` file's outputs per request, batched as `_served_rows`."""
+    runner = load_interpreter(path).get_signature_runner(SIGNATURE)
+    for batch in _batches(inputs):
+        yield from _rows(runner(**{k: v.astype(object) for k, v in batch.items()}))
+
+
+def _word_tags(rows, expected):
+    """Tags at the served word starts; words beyond the served window are tagged O."""
+    tags = []
+    for row, keras_tags in zip(rows, expected, strict=True):
+        row_tags = [t.decode() for t in row["tags"][row["word_start"]]]
+        tags.append(row_tags + ["O"] * (len(keras_tags) - len(row_tags)))
+    return tags
+
+
+def _agreement(tags, expected):
+    pairs = [(a, b) for x, y in zip(tags, expected, strict=True) for a, b in zip(x, y, strict=True)]
+    return sum(a == b for a, b in pairs) / len(pairs)
+
+
+def verify_tagger(model, directory, args, tflite=None) -> dict:
+    """Served (and TFLite) word tags against `predict_words`, on the words of a CoNLL file."""
     if args.verify_conll is None:
         sentences = [(text.split(), None) for text in DEFAULT_TEXTS]
     else:
@@ -176,50 +211,56 @@ def verify_tagger(model, directory, args) -> dict:
     sentences = sentences[: args.max_verify]
     words = [w for w, _ in sentences]
     expected = model.predict_words(words)
-    texts = [" ".join(w) for w in words]
-    served_tags, agree, compared = [], 0, 0
-    outputs = _served_batches(directory, {"text": texts})
-    rows = (out for batch in outputs for out in _rows(batch))
-    for row, keras_tags in zip(rows, expected, strict=True):
-        tags = [t.decode() for t in row["tags"][row["word_start"]]]
-        # Words beyond the sequence length are not in the served window: tag them O.
-        tags += ["O"] * (len(keras_tags) - len(tags))
-        served_tags.append(tags)
-        agree += sum(a == b for a, b in zip(tags, keras_tags, strict=True))
-        compared += len(keras_tags)
-    report = {"sentences": len(words), "word_tag_agreement": agree / compared}
+    inputs = {"text": [" ".join(w) for w in words]}
+    served_tags = _word_tags(_served_rows(directory, inputs), expected)
+    report = {"sentences": len(words), "word_tag_agreement": _agreement(served_tags, expected)}
+    lite_tags = None
+    if tflite is not None:
+        lite_tags = _word_tags(_tflite_rows(tflite, inputs), expected)
+        report["tflite_vs_saved_model_word_tag_agreement"] = _agreement(lite_tags, served_tags)
     if sentences[0][1] is not None:
         gold = [t for _, t in sentences]
         report["saved_model_entities"] = entity_scores(gold, served_tags)
         report["keras_entities"] = entity_scores(gold, expected)
+        if lite_tags is not None:
+            report["tflite_entities"] = entity_scores(gold, lite_tags)
     return report
 
 
-def verify_reader(model, directory, args) -> dict:
-    """Served answers against `BertSpanLabeler.predict`, on SQuAD questions."""
+def verify_reader(model, directory, args, tflite=None) -> dict:
+    """Served (and TFLite) answers against `BertSpanLabeler.predict`, on SQuAD questions."""
     if args.verify_squad is None:
         raise SystemExit("Verifying a BertSpanLabeler needs --verify-squad FILE.")
     examples = read_squad(args.verify_squad)[: args.max_verify]
     inputs = {"question": [e.question for e in examples], "context": [e.context for e in examples]}
     expected = model.predict(inputs["question"], inputs["context"])
-    served = [
-        answer.decode()
-        for batch in _served_batches(directory, inputs)
-        for answer in batch["answer"]
-    ]
+    served = [row["answer"].decode() for row in _served_rows(directory, inputs)]
     gold = {e.question_id: e.answer_texts for e in examples}
-    return {
+
+    def scores(answers):
+        return squad_scores(
+            {e.question_id: a for e, a in zip(examples, answers, strict=True)}, gold
+        )
+
+    report = {
         "questions": len(examples),
         "answer_agreement": float(
             np.mean([a == e["text"] for a, e in zip(served, expected, strict=True)])
         ),
-        "saved_model_squad": squad_scores(
-            {e.question_id: a for e, a in zip(examples, served, strict=True)}, gold
-        ),
-        "keras_squad": squad_scores(
-            {e.question_id: a["text"] for e, a in zip(examples, expected, strict=True)}, gold
-        ),
+        "saved_model_squad": scores(served),
+        "keras_squad": scores([a["text"] for a in expected]),
     }
+    if tflite is not None:
+        # The TFLite file gives character offsets; the app cuts the answer from its context.
+        lite = [
+            context[row["answer_start"] : row["answer_end"]]
+            for context, row in zip(inputs["context"], _tflite_rows(tflite, inputs), strict=True)
+        ]
+        report["tflite_vs_saved_model_answer_agreement"] = float(
+            np.mean([a == b for a, b in zip(lite, served, strict=True)])
+        )
+        report["tflite_squad"] = scores(lite)
+    return report
 
 
 def _rows(batch):

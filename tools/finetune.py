@@ -32,6 +32,11 @@ from keras_bert_lib.training.dev_metric import (  # noqa: E402
     classification_scores,
     regression_scores,
 )
+from keras_bert_lib.training.distribute import (  # noqa: E402
+    add_strategy_flags,
+    strategy_from_flags,
+    worker_output_dir,
+)
 
 
 def parse_args():
@@ -74,11 +79,14 @@ def parse_args():
         help="steps between backups in OUTPUT/backup; rerun the same command to resume",
     )
     parser.add_argument("--seed", type=int, default=0)
+    add_strategy_flags(parser)
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
+    strategy = strategy_from_flags(args)  # first: it may set up devices
+    output_dir = worker_output_dir(strategy, args.output_dir)
     keras.utils.set_random_seed(args.seed)
     train, dev = load_train_dev(
         args.train,
@@ -100,22 +108,23 @@ def main():
     if args.regression and not args.unbounded:
         score_range = args.score_range or (float(min(train.labels)), float(max(train.labels)))
         print(f"scores bounded to {score_range}")
-    model = BertClassifier.from_checkpoint(
-        checkpoint,
-        num_classes=num_classes,
-        sequence_length=args.sequence_length,
-        score_range=score_range,
-    )
-    model.compile(
-        learning_rate=args.learning_rate,
-        warmup_ratio=args.warmup_ratio,
-        weight_decay=args.weight_decay,
-    )
+    with strategy.scope():
+        model = BertClassifier.from_checkpoint(
+            checkpoint,
+            num_classes=num_classes,
+            sequence_length=args.sequence_length,
+            score_range=score_range,
+        )
+        model.compile(
+            learning_rate=args.learning_rate,
+            warmup_ratio=args.warmup_ratio,
+            weight_decay=args.weight_decay,
+        )
     score_fn = regression_scores if args.regression else classification_scores
     monitor = args.monitor or ("spearman" if args.regression else "accuracy")
     dev_metric = DevMetricCallback(dev.texts, dev.labels, score_fn, monitor, args.patience)
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    callbacks = [dev_metric, keras.callbacks.TensorBoard(str(args.output_dir / "logs"))]
+    output_dir.mkdir(parents=True, exist_ok=True)
+    callbacks = [dev_metric, keras.callbacks.TensorBoard(str(output_dir / "logs"))]
 
     start = time.perf_counter()
     model.fit(
@@ -132,7 +141,7 @@ def main():
     epochs_run = len(dev_metric.history)
     examples_per_second = len(train) * epochs_run / seconds
 
-    model.save(args.output_dir / "model.keras")
+    model.save(output_dir / "model.keras")
     result = {
         "train_examples": len(train),
         "epochs_run": epochs_run,
@@ -144,7 +153,7 @@ def main():
         "dev_by_epoch": dev_metric.history,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
     }
-    (args.output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
+    (output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
     print(
         json.dumps(
             {k: result[k] for k in ("best", "wall_seconds", "train_examples_per_second")}, indent=2

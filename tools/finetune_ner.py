@@ -26,6 +26,11 @@ from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
 from keras_bert_lib.data.conll import read_conll  # noqa: E402
 from keras_bert_lib.metrics.entities import entity_scores  # noqa: E402
 from keras_bert_lib.training.dev_metric import DevMetricCallback  # noqa: E402
+from keras_bert_lib.training.distribute import (  # noqa: E402
+    add_strategy_flags,
+    strategy_from_flags,
+    worker_output_dir,
+)
 
 
 def parse_args():
@@ -51,25 +56,29 @@ def parse_args():
         help="steps between backups in OUTPUT/backup; rerun the same command to resume",
     )
     parser.add_argument("--seed", type=int, default=0)
+    add_strategy_flags(parser)
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
+    strategy = strategy_from_flags(args)  # first: it may set up devices
+    output_dir = worker_output_dir(strategy, args.output_dir)
     keras.utils.set_random_seed(args.seed)
     columns = dict(token_column=args.token_column, tag_column=args.tag_column, scheme=args.scheme)
     train, dev = read_conll(args.train, **columns), read_conll(args.dev, **columns)
     tags = ["O"] + sorted({t for s in train for t in s.tags} - {"O"})
     checkpoint = args.checkpoint or reference_checkpoint_path()
     print(f"train {len(train)} sentences, dev {len(dev)}, {len(tags)} tags, from {checkpoint}")
-    model = BertTokenClassifier.from_checkpoint(
-        checkpoint, tag_names=tags, sequence_length=args.sequence_length
-    )
-    model.compile(
-        learning_rate=args.learning_rate,
-        warmup_ratio=args.warmup_ratio,
-        weight_decay=args.weight_decay,
-    )
+    with strategy.scope():
+        model = BertTokenClassifier.from_checkpoint(
+            checkpoint, tag_names=tags, sequence_length=args.sequence_length
+        )
+        model.compile(
+            learning_rate=args.learning_rate,
+            warmup_ratio=args.warmup_ratio,
+            weight_decay=args.weight_decay,
+        )
     dev_words, dev_tags = [s.words for s in dev], [s.tags for s in dev]
     dev_metric = DevMetricCallback(
         dev_words,
@@ -91,8 +100,8 @@ def main():
         backup_every=args.backup_every,
     )
     seconds = time.perf_counter() - start
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    model.save(args.output_dir / "model.keras")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    model.save(output_dir / "model.keras")
     epochs_run = len(dev_metric.history)
     result = {
         "train_sentences": len(train),
@@ -104,7 +113,7 @@ def main():
         "dev_by_epoch": dev_metric.history,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
     }
-    (args.output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
+    (output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: result[k] for k in ("best", "wall_seconds")}, indent=2))
 
 

@@ -30,6 +30,11 @@ from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
 from keras_bert_lib.data.squad import read_squad  # noqa: E402
 from keras_bert_lib.metrics.squad import squad_scores  # noqa: E402
 from keras_bert_lib.training.dev_metric import DevMetricCallback  # noqa: E402
+from keras_bert_lib.training.distribute import (  # noqa: E402
+    add_strategy_flags,
+    strategy_from_flags,
+    worker_output_dir,
+)
 
 
 def parse_args():
@@ -59,26 +64,30 @@ def parse_args():
         help="random batches instead of batches of similar-length windows",
     )
     parser.add_argument("--seed", type=int, default=0)
+    add_strategy_flags(parser)
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
+    strategy = strategy_from_flags(args)  # first: it may set up devices
+    output_dir = worker_output_dir(strategy, args.output_dir)
     keras.utils.set_random_seed(args.seed)
     train = read_squad(args.train)[: args.max_train_questions]
     dev = read_squad(args.dev)[: args.max_dev_questions]
     checkpoint = args.checkpoint or reference_checkpoint_path()
-    model = BertSpanLabeler.from_checkpoint(
-        checkpoint,
-        sequence_length=args.sequence_length,
-        doc_stride=args.doc_stride,
-        max_query_length=args.max_query_length,
-    )
-    model.compile(
-        learning_rate=args.learning_rate,
-        warmup_ratio=args.warmup_ratio,
-        weight_decay=args.weight_decay,
-    )
+    with strategy.scope():
+        model = BertSpanLabeler.from_checkpoint(
+            checkpoint,
+            sequence_length=args.sequence_length,
+            doc_stride=args.doc_stride,
+            max_query_length=args.max_query_length,
+        )
+        model.compile(
+            learning_rate=args.learning_rate,
+            warmup_ratio=args.warmup_ratio,
+            weight_decay=args.weight_decay,
+        )
     windows = model.encode(
         [e.question for e in train], [e.context for e in train], [e.answers[0] for e in train]
     )
@@ -117,10 +126,10 @@ def main():
         backup_every=args.backup_every,
     )
     seconds = time.perf_counter() - start
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    model.save(args.output_dir / "model.keras")
+    output_dir.mkdir(parents=True, exist_ok=True)
+    model.save(output_dir / "model.keras")
     predictions = answer_dev(model, dev, 32)
-    (args.output_dir / "predictions.json").write_text(json.dumps(predictions, indent=1) + "\n")
+    (output_dir / "predictions.json").write_text(json.dumps(predictions, indent=1) + "\n")
     epochs_run = len(dev_metric.history)
     result = {
         "train_questions": len(train),
@@ -135,7 +144,7 @@ def main():
         "dev_by_epoch": dev_metric.history,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
     }
-    (args.output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
+    (output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: result[k] for k in ("best", "wall_seconds")}, indent=2))
 
 

@@ -36,6 +36,12 @@ from keras_bert_lib.data.pretraining_records import (  # noqa: E402
     read_shards,
 )
 from keras_bert_lib.models.bert_pretrainer import BertPretrainer  # noqa: E402
+from keras_bert_lib.training.distribute import (  # noqa: E402
+    add_strategy_flags,
+    strategy_from_flags,
+    worker_output_dir,
+)
+from keras_bert_lib.training.optimizers import OPTIMIZERS  # noqa: E402
 
 
 def parse_args():
@@ -52,9 +58,11 @@ def parse_args():
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--warmup-ratio", type=float, default=0.05)
     parser.add_argument("--weight-decay", type=float, default=0.01)
+    parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adamw")
     parser.add_argument("--backup-every", type=int, default=250)
     parser.add_argument("--max-valid-batches", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
+    add_strategy_flags(parser)
     return parser.parse_args()
 
 
@@ -124,31 +132,42 @@ class ValidScores(keras.callbacks.Callback):
 
 def main():
     args = parse_args()
+    strategy = strategy_from_flags(args)  # first: it may set up devices
+    output_dir = worker_output_dir(strategy, args.output_dir)
     keras.utils.set_random_seed(args.seed)
     train_files, seq_length, predictions, data_checkpoint = data_settings(args.train_data)
     valid_files, _, _, _ = data_settings(args.valid_data)
     tokenizer_source = args.checkpoint or data_checkpoint
     vocabulary = BertTokenizer.from_checkpoint(tokenizer_source).vocabulary
-    if args.checkpoint:
-        model = BertPretrainer.from_checkpoint(args.checkpoint)
-    else:
-        config = BertConfig.from_preset(args.preset, vocab_size=len(vocabulary))
-        model = BertPretrainer(BertEncoder(config))
+    with strategy.scope():
+        if args.checkpoint:
+            model = BertPretrainer.from_checkpoint(args.checkpoint)
+        else:
+            config = BertConfig.from_preset(args.preset, vocab_size=len(vocabulary))
+            model = BertPretrainer(BertEncoder(config))
     if model.encoder.config.vocab_size != len(vocabulary):
         raise SystemExit(
             f"The model has {model.encoder.config.vocab_size} token ids but the data's "
             f"tokenizer {len(vocabulary)}."
         )
-    model.compile(
-        learning_rate=args.learning_rate,
-        warmup_ratio=args.warmup_ratio,
-        weight_decay=args.weight_decay,
-    )
+    with strategy.scope():
+        model.compile(
+            optimizer=args.optimizer,
+            learning_rate=args.learning_rate,
+            warmup_ratio=args.warmup_ratio,
+            weight_decay=args.weight_decay,
+        )
     baseline = unigram_cross_entropy(
         train_files, valid_files, seq_length, predictions, model.encoder.config.vocab_size
     )
     print(f"unigram cross-entropy of the valid masked tokens: {baseline:.4f} nats", flush=True)
-    train = pretraining_dataset(train_files, seq_length, predictions, args.batch_size, seed=0)
+    print(f"training on {strategy.num_replicas_in_sync} replicas", flush=True)
+
+    def train():  # rebuilt per fit call: a resumed run then sees the same batches
+        return pretraining_dataset(
+            train_files, seq_length, predictions, args.batch_size, seed=args.seed
+        ).repeat()
+
     valid = pretraining_dataset(
         valid_files, seq_length, predictions, args.batch_size, shuffle=False
     ).take(args.max_valid_batches)
@@ -156,18 +175,20 @@ def main():
     epochs = -(-args.steps // args.eval_every)
     start = time.perf_counter()
     model.fit(
-        train.repeat(),
+        train,
         epochs=epochs,
         steps_per_epoch=args.eval_every,
-        callbacks=[scores, keras.callbacks.TensorBoard(str(args.output_dir / "logs"))],
+        callbacks=[scores, keras.callbacks.TensorBoard(str(output_dir / "logs"))],
         backup_dir=args.output_dir / "backup",
         backup_every=args.backup_every,
         verbose=2,
     )
     seconds = time.perf_counter() - start
-    model.save(args.output_dir / "pretrainer.keras")
-    save_hf(model.encoder, args.output_dir / "encoder")
-    (args.output_dir / "encoder" / "vocab.txt").write_text("\n".join(vocabulary) + "\n")
+    if model.resumed_from_step:
+        print(f"resumed from step {model.resumed_from_step} of the backup", flush=True)
+    model.save(output_dir / "pretrainer.keras")
+    save_hf(model.encoder, output_dir / "encoder")
+    (output_dir / "encoder" / "vocab.txt").write_text("\n".join(vocabulary) + "\n")
     result = {
         "unigram_cross_entropy": baseline,
         "wall_seconds": round(seconds, 1),
@@ -175,7 +196,7 @@ def main():
         "curve": scores.history,
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
     }
-    (args.output_dir / "history.json").write_text(json.dumps(result, indent=2) + "\n")
+    (output_dir / "history.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: result[k] for k in ("unigram_cross_entropy", "final", "wall_seconds")}))
 
 

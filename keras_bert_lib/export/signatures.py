@@ -88,9 +88,11 @@ class ServingModule(tf.Module):
         pair: bool. Whether the text functions take sentence pairs (`text`, `text_pair`).
         preprocessor: the preprocessor to use instead of the model's (TFLite export swaps in
             the same vocabulary in the tokenizer mode that TFLite can run).
+        cut_answers: bool. Whether question answering outputs include the `answer` text
+            (TFLite has no string slicing: its files give `answer_start`/`answer_end`).
     """
 
-    def __init__(self, model, pair=False, preprocessor=None):
+    def __init__(self, model, pair=False, preprocessor=None, cut_answers=True):
         super().__init__(name="serving")
         check_servable(model)
         preprocessor = preprocessor or model.preprocessor
@@ -105,14 +107,14 @@ class ServingModule(tf.Module):
 
         def features(texts):
             if isinstance(model, BertSpanLabeler):
-                return pack_question_context(model, *texts)[0]
+                return pack_question_context(model, preprocessor, *texts)[0]
             return preprocessor(texts if pair else texts[0])
 
         def serve_text(*texts):
             if isinstance(model, BertTokenClassifier):
-                return tagged_tokens(model, texts[0])
+                return tagged_tokens(model, preprocessor, texts[0])
             if isinstance(model, BertSpanLabeler):
-                return answer_spans(model, *texts)
+                return answer_spans(model, preprocessor, *texts, cut_answers=cut_answers)
             # Cut to the longest text in the request: a short sentence does not pay for
             # the full sequence length.
             return named_outputs(model, model(trim_padding(features(texts)), training=False))

@@ -19,8 +19,6 @@ import tensorflow_text as text
 from ai_edge_litert.interpreter import InterpreterWithCustomOps
 
 from keras_bert_lib.export.signatures import ServingModule, check_servable, text_input_names
-from keras_bert_lib.models.bert_span_labeler import BertSpanLabeler
-from keras_bert_lib.models.bert_token_classifier import BertTokenClassifier
 from keras_bert_lib.text import BertPreprocessor, BertTokenizer
 
 QUANTIZATIONS = (None, "float16", "dynamic_int8", "int8")
@@ -100,13 +98,9 @@ def export_tflite(model, path, quantization=None, representative_texts=None, pai
     >>> export_tflite(classifier, "saved_models/sst2.tflite")  # doctest: +SKIP
     """
     check_servable(model)
-    if isinstance(model, (BertTokenClassifier, BertSpanLabeler)):
-        raise ValueError(
-            f"TFLite export of a {type(model).__name__} is not available: its outputs carry "
-            "character offsets, which the TFLite tokenizer (FastBertTokenizer) does not give. "
-            "Export it as a SavedModel."
-        )
-    module = ServingModule(model, pair=pair, preprocessor=tflite_preprocessor(model.preprocessor))
+    module = ServingModule(
+        model, pair=pair, preprocessor=tflite_preprocessor(model.preprocessor), cut_answers=False
+    )
     function = module.serve_text.get_concrete_function()
     representative_dataset = None
     if representative_texts is not None:

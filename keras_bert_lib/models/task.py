@@ -16,7 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_bert_lib.training.backup import StepBackup, restore_backup
-from keras_bert_lib.training.optimizers import create_optimizer
+from keras_bert_lib.training.optimizers import OPTIMIZERS, create_optimizer
 
 # Under XLA, batches are cut to their longest row rounded up to this, so short texts do not pay
 # for the full sequence length while XLA compiles at most sequence_length / 16 shapes. Without
@@ -199,20 +199,22 @@ class Task(keras.Model):
     ):
         """Compiles with BERT fine-tuning defaults; every argument can be overridden.
 
-        `optimizer="auto"` builds AdamW (no decay on LayerNorm and bias, gradients clipped to
-        norm 1) with 10% linear warmup and linear decay at `fit` time, when the number of
-        steps is known. `loss` and `metrics` `"auto"` pick the task's own.
+        `optimizer="auto"` (or `"adamw"`) builds AdamW (no decay on LayerNorm and bias,
+        gradients clipped to norm 1) with 10% linear warmup and linear decay at `fit` time,
+        when the number of steps is known; `"lamb"` builds LAMB (`training.lamb.Lamb`) the
+        same way. `loss` and `metrics` `"auto"` pick the task's own.
 
         `jit_compile` defaults to False: batches are trimmed to their longest text, and XLA
         compiles every new shape (about 30 s each for a 6-layer model on 2 cores), which
         costs more than its ~10% faster steps save in a fine-tuning run. Pass True for long
         runs.
         """
-        self._auto_optimizer = optimizer == "auto"
+        self._auto_optimizer = isinstance(optimizer, str) and optimizer in ("auto", *OPTIMIZERS)
         self._optimizer_settings = dict(
             learning_rate=learning_rate or self.default_learning_rate,
             warmup_ratio=warmup_ratio,
             weight_decay=weight_decay,
+            name="adamw" if optimizer == "auto" else optimizer,
         )
         self._compile_args = dict(
             loss=self.default_loss() if loss == "auto" else loss,
@@ -257,15 +259,30 @@ class Task(keras.Model):
         `backup_dir` (e.g. after the process was killed) loads the backup and goes on from
         the next batch, in the same data order, with the same learning-rate schedule; the
         backup is deleted when training completes. A user's `tf.data.Dataset` must then
-        yield the same batches each time it is iterated.
+        yield the same batches each time it is iterated; one that reshuffles on every
+        iteration can be passed as a function that builds it (`x=lambda: dataset(...)`),
+        which is called anew for each `keras.Model.fit` call.
         """
+        dataset_fn = None
+        if callable(x) and not isinstance(x, tf.data.Dataset):
+            dataset_fn, x = x, x()
+            if not isinstance(x, tf.data.Dataset):
+                raise TypeError(
+                    f"fit(x=function): the function must return a tf.data.Dataset, got "
+                    f"{type(x).__name__}."
+                )
         if not isinstance(x, tf.data.Dataset):
             x = _inputs_to_tensors(x)  # once: the checks, shuffle and step count reuse it
             if num_examples(x) == 0:
                 raise ValueError("fit() got no training examples.")
             self.validate_labels(y)
 
-        if isinstance(x, tf.data.Dataset):
+        if dataset_fn is not None:
+
+            def make_dataset():  # a fresh copy of the user's
+                return self._dataset(dataset_fn(), y, sample_weight, batch_size)
+
+        elif isinstance(x, tf.data.Dataset):
             user_dataset = self._dataset(x, y, sample_weight, batch_size)
 
             def make_dataset():  # the user's, as it is
@@ -296,13 +313,17 @@ class Task(keras.Model):
                 "own optimizer (and no backup_dir)."
             )
         if self._auto_optimizer:
-            super().compile(
-                optimizer=create_optimizer(
-                    total_steps=max(1, steps * epochs), **self._optimizer_settings
-                ),
-                **self._compile_args,
-            )
+            # In the scope the model was built in: an optimizer made outside a distribution
+            # strategy's scope cannot update its mirrored variables.
+            with self.distribute_strategy.scope():
+                super().compile(
+                    optimizer=create_optimizer(
+                        total_steps=max(1, steps * epochs), **self._optimizer_settings
+                    ),
+                    **self._compile_args,
+                )
         if steps is None or "initial_epoch" in kwargs:
+            self._keep_build_batch(make_dataset)
             return super().fit(
                 make_dataset(),
                 epochs=epochs,
@@ -328,10 +349,12 @@ class Task(keras.Model):
         if backup_dir is not None:
             done = restore_backup(self, backup_dir)
             callbacks.append(StepBackup(backup_dir, every))
+        self.resumed_from_step = done  # 0: a fresh start
         epoch, offset = divmod(done, steps)
         history = None
 
         def run(first_epoch, last_epoch, skip, steps_per_epoch):
+            self._keep_build_batch(make_dataset)
             return super(Task, self).fit(
                 make_dataset().repeat(epochs).skip(skip),
                 initial_epoch=first_epoch,
@@ -357,6 +380,45 @@ class Task(keras.Model):
         if backup_dir is not None:
             shutil.rmtree(backup_dir, ignore_errors=True)  # the run is complete
         return history
+
+    def _keep_build_batch(self, make_dataset):
+        """Under a distribution strategy, keeps a batch of a separate copy of the training
+        data for `_maybe_symbolic_build`."""
+        self._build_batch = None
+        if self._distribute_strategy is not None:  # Keras' own test for "made in a scope"
+            self._build_batch = next(iter(make_dataset()))
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        # Keras 3 builds a model made under a distribution strategy from a batch it draws
+        # from the training iterator: that opens one more iterator over the training data,
+        # which moves a reshuffling dataset on to its next order (a distributed run would
+        # train on other batches than a single-device one), and it MEAN-reduces the batch
+        # across replicas (which fails on strings). Build from a batch of a separate copy of
+        # the data instead (kept by `fit`).
+        build_batch = getattr(self, "_build_batch", None)
+        if iterator is not None and build_batch is not None:
+            iterator, data_batch = None, build_batch
+            # Keras' symbolic build of the compiled loss fails for dict outputs (it maps
+            # the loss over the dict's keys); built here on the real batch, it is skipped.
+            x, y, _ = keras.utils.unpack_x_y_sample_weight(build_batch)
+            if self._compile_loss is not None and not self._compile_loss.built:
+                with self.distribute_strategy.scope():
+                    self._compile_loss.build(y, self(x, training=False))
+        super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+
+    def train_step(self, data):
+        return self._reducible_logs(super().train_step(data))
+
+    def test_step(self, data):
+        return self._reducible_logs(super().test_step(data))
+
+    def _reducible_logs(self, logs):
+        # Keras 3 reduces each step's logs across MultiWorkerMirroredStrategy workers with
+        # `strategy.reduce("MEAN", value, axis=0)`, which fails on the scalar logs ("Invalid
+        # reduction dimension 0"). Shaped `[1]`, they reduce to the scalar mean.
+        if isinstance(self.distribute_strategy, tf.distribute.MultiWorkerMirroredStrategy):
+            return {name: tf.reshape(value, [1]) for name, value in logs.items()}
+        return logs
 
     @staticmethod
     def _split_validation(validation_data):

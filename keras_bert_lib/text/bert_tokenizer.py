@@ -11,6 +11,7 @@ import tensorflow_text as text
 
 from keras_bert_lib.text.exact_wordpiece import tokenize_exact
 from keras_bert_lib.text.normalization_table import CodePointTable, load_table
+from keras_bert_lib.text.tflite_offsets import tokenize_with_code_point_offsets
 from keras_bert_lib.text.vocabulary import (
     looks_lowercased,
     read_vocabulary,
@@ -52,7 +53,9 @@ class BertTokenizer(keras.layers.Layer):
     - `"tflite"`: tensorflow-text's `FastBertTokenizer`, which LiteRT runs with the
       tensorflow-text custom ops. It differs from the reference on rare characters (about 1
       text in 8,000 of our corpora: compatibility forms such as `½`, `²`, `ß`, some control
-      characters, U+FFFD), its long-word limit counts bytes, and it has no offsets.
+      characters, U+FFFD) and its long-word limit counts bytes. Its offsets are code
+      points too, computed with ops TFLite has; a character the reference deletes
+      (zero-width, variation selector, private use) at a token's edge is inside its span.
 
     Over-long words: every reference turns a word longer than a limit into one `[UNK]`,
     counting differently: Hugging Face 100 characters, the original BERT code 200
@@ -123,10 +126,12 @@ class BertTokenizer(keras.layers.Layer):
             )
             self._table = CodePointTable(load_table("uncased" if self.lowercase else "cased"))
         else:
-            self._wordpiece = text.FastBertTokenizer(
+            # `FastBertTokenizer`'s two halves, kept apart so offsets can be mapped with
+            # ops TFLite runs (see `tflite_offsets.py`); the ids are FastBertTokenizer's.
+            self._normalizer = text.FastBertNormalizer(lower_case_nfd_strip_accents=self.lowercase)
+            self._wordpiece = text.FastWordpieceTokenizer(
                 vocab=tokens,
                 token_out_type=tf.int32,
-                lower_case_nfd_strip_accents=self.lowercase,
                 max_bytes_per_word=self.max_chars_per_word,
             )
         self._detokenizer = text.FastWordpieceTokenizer(
@@ -180,10 +185,10 @@ class BertTokenizer(keras.layers.Layer):
         that is not valid UTF-8 decodes each bad byte to U+FFFD, which BERT deletes.
         """
         self._require_vocabulary()
-        if self.mode != "exact":
-            raise ValueError(
-                "Offsets need mode='exact' (FastBertTokenizer reports bytes of its "
-                "normalized text, not positions in the input)."
+        if self.mode == "tflite":
+            return self._batched(
+                inputs,
+                lambda s: tokenize_with_code_point_offsets(self._normalizer, self._wordpiece, s),
             )
         return self._batched(
             inputs,
@@ -202,7 +207,9 @@ class BertTokenizer(keras.layers.Layer):
                     s, self._table, self._wordpiece, self.max_chars_per_word, self.special_ids.unk
                 )[0],
             )
-        return self._batched(inputs, lambda s: self._wordpiece.tokenize(s))
+        return self._batched(
+            inputs, lambda s: self._wordpiece.tokenize(self._normalizer.normalize(s))
+        )
 
     def call(self, inputs):
         return self.tokenize(inputs)

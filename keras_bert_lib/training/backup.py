@@ -3,7 +3,9 @@ few steps, and a restore that tells `Task.fit` how many steps are already done.
 
 The backup is written to a temporary file and renamed over the previous one, so a kill while
 writing leaves the last good backup. The optimizer's step counter is part of the backup, so
-the learning-rate schedule continues where it stopped.
+the learning-rate schedule continues where it stopped. The dropout layers' random state,
+which Keras leaves out of weight files, is saved beside it (`dropout-STEP.npy`), so the
+resumed run draws the dropout masks an unbroken run would.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import os
 from pathlib import Path
 
 import keras
+import numpy as np
+
+from keras_bert_lib.training.distribute import is_chief
 
 BACKUP_FILE = "backup.weights.h5"
 
@@ -40,10 +45,26 @@ class StepBackup(keras.callbacks.Callback):
         self.save()
 
     def save(self):
+        # Under MultiWorkerMirroredStrategy every worker holds the same weights; one writes.
+        if not is_chief(self.model.distribute_strategy):
+            return
         self.directory.mkdir(parents=True, exist_ok=True)
+        step = int(self.model.optimizer.iterations.numpy())
+        states = np.array([v.numpy() for v in _seed_states(self.model)])
+        partial = self.directory / f"partial.dropout-{step}.npy"
+        np.save(partial, states)
+        os.replace(partial, self.directory / f"dropout-{step}.npy")
         partial = self.directory / f"partial.{BACKUP_FILE}"
         self.model.save_weights(partial)
         os.replace(partial, self.directory / BACKUP_FILE)
+        for old in self.directory.glob("dropout-*.npy"):
+            if old.name != f"dropout-{step}.npy":
+                old.unlink()
+
+
+def _seed_states(model):
+    """The random-state variables of the model's seed generators (its dropout layers)."""
+    return [v for v in model.variables if v.name == "seed_generator_state"]
 
 
 def restore_backup(model, directory) -> int:
@@ -64,4 +85,9 @@ def restore_backup(model, directory) -> int:
             f"The training backup {path} cannot be loaded ({error}); it belongs to another "
             "model or is damaged. Delete it to start over."
         ) from error
-    return int(model.optimizer.iterations.numpy())
+    step = int(model.optimizer.iterations.numpy())
+    states = Path(directory) / f"dropout-{step}.npy"
+    if states.exists():  # absent only if a kill fell between writing it and the weights
+        for variable, value in zip(_seed_states(model), np.load(states), strict=True):
+            variable.assign(value)
+    return step

@@ -1,11 +1,13 @@
-"""The BERT optimizer: AdamW without weight decay on LayerNorm and bias, with warmup + decay."""
+"""The BERT optimizers: AdamW (or LAMB) without weight decay on LayerNorm and bias, with
+warmup + decay."""
 
 import keras
 
+from keras_bert_lib.training.lamb import Lamb
+from keras_bert_lib.training.no_decay import NO_DECAY
 from keras_bert_lib.training.schedules import WarmupPolynomialDecay
 
-# Substrings of variable paths that get no weight decay (as BERT and Hugging Face do).
-NO_DECAY = ("bias", "gamma", "beta", "layer_norm", "LayerNorm")
+OPTIMIZERS = ("adamw", "lamb")
 
 
 def create_optimizer(
@@ -16,8 +18,9 @@ def create_optimizer(
     global_clipnorm=1.0,
     power=1.0,
     epsilon=1e-8,
+    name="adamw",
 ):
-    """AdamW with the BERT decay exclusions and a warmup-then-decay schedule.
+    """AdamW (or LAMB) with the BERT decay exclusions and a warmup-then-decay schedule.
 
     The defaults are Hugging Face `Trainer`'s (AdamW, epsilon 1e-8, gradients clipped to
     global norm 1.0, weight decay 0.01) with 10% linear warmup and linear decay to 0.
@@ -29,11 +32,21 @@ def create_optimizer(
         weight_decay: float. Decoupled weight decay for all but LayerNorm and bias.
         global_clipnorm: float or None. Clip gradients to this global norm.
         power: float. 1 for linear decay; other values for polynomial decay.
-        epsilon: float. Adam epsilon.
+        epsilon: float. Adam epsilon (LAMB: 1e-6 is the reference's).
+        name: `"adamw"` or `"lamb"` (`training.lamb.Lamb`, for large-batch pretraining).
     """
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {name!r}.")
     schedule = WarmupPolynomialDecay(
         learning_rate, total_steps, int(round(warmup_ratio * total_steps)), power=power
     )
+    if name == "lamb":
+        return Lamb(
+            learning_rate=schedule,
+            weight_decay_rate=weight_decay,
+            epsilon=epsilon,
+            global_clipnorm=global_clipnorm,
+        )
     optimizer = keras.optimizers.AdamW(
         learning_rate=schedule,
         weight_decay=weight_decay,

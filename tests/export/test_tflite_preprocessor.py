@@ -24,6 +24,15 @@ class PreprocessorModule(tf.Module):
     def pair(self, first, second):
         return self.preprocessor((first, second))
 
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
+    def offsets(self, text):
+        ids, starts, ends = self.preprocessor.tokenizer.tokenize_with_offsets(text)
+        return {
+            "ids": ids.to_tensor(-1),
+            "starts": starts.to_tensor(-1),
+            "ends": ends.to_tensor(-1),
+        }
+
 
 @pytest.fixture(scope="module")
 def module(reference_dir):
@@ -56,3 +65,12 @@ def test_pairs(module, shared_data):
     for name in ("token_ids", "segment_ids", "padding_mask"):
         np.testing.assert_array_equal(lite[name], expected[name])
     assert expected["segment_ids"].sum() > 128 * 5
+
+
+def test_offsets(module, shared_data):
+    texts = [row["sentence"] for row in read_tsv(shared_data / "sst2" / "dev.tsv")[:256]]
+    lite, expected = run_both(module, "offsets", {"text": texts + STRESS})
+    for name in ("ids", "starts", "ends"):
+        np.testing.assert_array_equal(lite[name], expected[name])
+    row = len(texts) + 1  # "naïve CAFÉ, ½ price!": characters, not bytes
+    assert expected["starts"][row][:3].tolist() == [0, 6, 10]

@@ -1,12 +1,13 @@
 """NER and QA SavedModels, loaded as TF Serving loads them (TF1 session loader, fresh
 process): tags with offsets equal the Keras model's word tags and entities; answers equal
-`BertSpanLabeler.predict`; TFLite refuses them by name."""
+`BertSpanLabeler.predict`; their TFLite files give the same offsets."""
 
 import numpy as np
 import pytest
 
 from keras_bert_lib.export import export_saved_model, export_tflite
 from keras_bert_lib.export.op_check import unregistered_ops
+from keras_bert_lib.export.parity import run_tflite
 from keras_bert_lib.export.session_loader import run_in_fresh_process
 from keras_bert_lib.serving import entities_from_tokens
 from tests.models.test_bert_span_labeler import make as make_reader
@@ -94,6 +95,31 @@ def test_qa_answers_equal_predict_and_an_empty_context_gives_an_empty_answer(tmp
     assert unregistered_ops(directory) == []
 
 
-def test_tflite_export_of_token_tasks_is_refused_by_name(tagger, tmp_path):
-    with pytest.raises(ValueError, match="TFLite export of a BertTokenClassifier"):
-        export_tflite(tagger, tmp_path / "ner.tflite")
+def test_ner_tflite_gives_the_keras_entities_with_character_offsets(tagger, tmp_path):
+    texts = [*TEXTS, "Zoë  visits Paris"]  # "ë" is two bytes: offsets are characters
+    path = export_tflite(tagger, tmp_path / "ner.tflite")
+    outputs = run_tflite(path, {"text": texts})
+    expected = tagger.predict_entities(texts)
+    for row, text in enumerate(texts):
+        served = entities_from_tokens(text, outputs, row)
+        assert [(e["text"], e["type"], e["start"], e["end"]) for e in served] == [
+            (e["text"], e["type"], e["start"], e["end"]) for e in expected[row]
+        ]
+        firsts = np.nonzero(outputs["word_start"][row])[0]
+        starts = outputs["token_start"][row][firsts]
+        assert [text[s:].split()[0] for s in starts] == text.split()
+    assert any(expected)
+
+
+def test_qa_tflite_spans_equal_predict(tmp_path):
+    reader = make_reader()
+    path = export_tflite(reader, tmp_path / "qa.tflite")
+    outputs = run_tflite(path, {"question": QUESTIONS, "context": CONTEXTS})
+    assert "answer" not in outputs  # TFLite has no string slicing: offsets only
+    for row in range(2):
+        expected = reader.predict(QUESTIONS[row], CONTEXTS[row])
+        start, end = outputs["answer_start"][row], outputs["answer_end"][row]
+        assert (start, end) == (expected["start"], expected["end"])
+        assert CONTEXTS[row][start:end] == expected["text"]
+        assert outputs["score"][row] == pytest.approx(expected["score"], abs=1e-5)
+    assert outputs["score"][2] == 0.0

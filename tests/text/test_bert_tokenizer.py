@@ -91,13 +91,16 @@ def test_bad_inputs_name_the_problem():
         BertTokenizer().tokenize(["a"])
 
 
-def test_tflite_mode_tokenizes_but_has_no_offsets():
+def test_tflite_mode_tokenizes_with_code_point_offsets():
     tokenizer = BertTokenizer(VOCAB, mode="tflite")
     assert tokenizer.tokenize(["The quick fox."]).to_list() == [
         ids_of("the", "qu", "##ick", "fox", ".")
     ]
-    with pytest.raises(ValueError, match="mode='exact'"):
-        tokenizer.tokenize_with_offsets(["the"])
+    ids, starts, ends = tokenizer.tokenize_with_offsets(["Thé  quick", "fox"])
+    assert ids.to_list() == [ids_of("the", "qu", "##ick"), ids_of("fox")]
+    # "é" is two bytes: offsets count characters, as Python indexes do.
+    assert starts.to_list() == [[0, 5, 7], [0]]
+    assert ends.to_list() == [[3, 7, 10], [3]]
 
 
 def test_detokenize_and_lookups():

@@ -57,7 +57,11 @@ def test_exports_a_tagger_and_verifies_word_tags_and_entity_f1(tmp_path):
             str(tmp_path / "repo"),
             "--verify-conll",
             str(tmp_path / "dev.conll"),
+            "--tflite",
+            str(tmp_path / "ner.tflite"),
     )  # fmt: skip
     report = json.loads(stdout[stdout.index("{") :])
     assert report["sentences"] == len(SENTENCES) and report["word_tag_agreement"] == 1.0
     assert report["saved_model_entities"] == report["keras_entities"]
+    assert report["tflite_vs_saved_model_word_tag_agreement"] == 1.0
+    assert report["tflite_entities"] == report["keras_entities"]

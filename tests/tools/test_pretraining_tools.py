@@ -1,5 +1,6 @@
 """tools/create_pretraining_data.py and tools/pretrain.py end to end on tiny text and a tiny
-checkpoint: shards, the unigram baseline, a pretraining run, and the encoder it writes."""
+checkpoint: shards, the unigram baseline, a pretraining run (MirroredStrategy over two
+logical CPUs, LAMB), and the encoder it writes."""
 
 import json
 
@@ -11,7 +12,8 @@ WORDS = ["the", "cat", "sat", "on", "mat", "dog", "ran", "home", "a", "big", "re
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
 
 
-def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
+def make_data(tmp_path):
+    """A tiny checkpoint, three documents, and train/valid shards made from them."""
     checkpoint = tmp_path / "checkpoint"
     config = BertConfig(
         vocab_size=len(VOCAB), hidden_size=16, num_layers=1, num_heads=2, intermediate_size=32
@@ -30,15 +32,21 @@ def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
     run_tool("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
         tmp_path / "data" / "valid", "--dupe-factor", 1, "--num-shards", 1, "--seed", 9,
         *common)  # fmt: skip
+    return checkpoint
+
+
+def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
+    checkpoint = make_data(tmp_path)
     summary = json.loads((tmp_path / "data" / "train.json").read_text())
     assert summary["documents"] == 3 and summary["examples"] > 10
     output = run_tool(
         "pretrain.py", "--train-data", tmp_path / "data" / "train", "--valid-data",
         tmp_path / "data" / "valid", "--checkpoint", checkpoint, "--output-dir",
         tmp_path / "run", "--steps", 6, "--eval-every", 3, "--batch-size", 4,
-        "--backup-every", 2, "--max-valid-batches", 2,
+        "--backup-every", 2, "--max-valid-batches", 2, "--strategy", "mirrored",
+        "--logical-cpus", 2, "--optimizer", "lamb",
     )  # fmt: skip
-    assert "unigram cross-entropy" in output
+    assert "unigram cross-entropy" in output and "2 replicas" in output
     history = json.loads((tmp_path / "run" / "history.json").read_text())
     assert [row["step"] for row in history["curve"]] == [3, 6]
     assert history["unigram_cross_entropy"] > 0

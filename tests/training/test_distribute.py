@@ -1,0 +1,81 @@
+"""Strategies by name; MirroredStrategy over 2 logical CPUs and MultiWorkerMirroredStrategy
+with 2 worker processes train exactly as one device does (each run in fresh processes)."""
+
+import json
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from keras_bert_lib.training.distribute import make_strategy
+from tests.tools.tool_runner import REPO
+
+
+def run_fit(*arguments, background=False):
+    command = [sys.executable, "-m", "tests.training.distributed_fit", *map(str, arguments)]
+    process = subprocess.Popen(
+        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    return process if background else finish(process)
+
+
+def finish(process):
+    stdout, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, stderr[-3000:]
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+@pytest.fixture(scope="module")
+def single():
+    return run_fit("single")
+
+
+def assert_same_training(run, single):
+    assert len(run["losses"]) == len(single["losses"]) == 10  # 2 epochs of 5 batches
+    for ours, reference in zip(run["losses"], single["losses"], strict=True):
+        assert ours == pytest.approx(reference, abs=1e-5)
+    assert run["weights"] == pytest.approx(single["weights"], rel=1e-5)
+
+
+def test_mirrored_over_two_cpus_trains_as_one_device(single):
+    # Shuffled, length-grouped batches: Keras' symbolic build must not draw from the
+    # training data (see Task._maybe_symbolic_build).
+    mirrored = run_fit("mirrored")
+    assert mirrored["replicas"] == 2 and single["replicas"] == 1
+    assert_same_training(mirrored, single)
+
+
+def test_multi_worker_with_two_processes_trains_as_one_device(single, tmp_path):
+    # A backup directory shared by both workers, as on a shared file system: one writes.
+    ports = ",".join(map(str, free_ports(2)))
+    workers = [run_fit("worker", i, ports, tmp_path / "backup", background=True) for i in (0, 1)]
+    results = [finish(worker) for worker in workers]
+    for result in results:
+        assert result["replicas"] == 2
+        assert_same_training(result, single)
+    assert not (tmp_path / "backup").exists()  # removed when training completed
+
+
+def test_strategy_names_and_settings_are_checked(monkeypatch):
+    assert make_strategy().num_replicas_in_sync == 1
+    with pytest.raises(ValueError, match="strategy must be one of"):
+        make_strategy("horovod")
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    with pytest.raises(ValueError, match="TF_CONFIG"):
+        make_strategy("multi_worker")
+    monkeypatch.setenv("TF_CONFIG", "{not json")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        make_strategy("multi_worker")
+    with pytest.raises(ValueError, match="tpu_address"):
+        make_strategy("tpu")
