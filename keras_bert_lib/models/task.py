@@ -15,6 +15,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_bert_lib.models.strategy_workarounds import StrategyWorkarounds
 from keras_bert_lib.training.backup import StepBackup, restore_backup
 from keras_bert_lib.training.optimizers import OPTIMIZERS, create_optimizer
 
@@ -82,7 +83,7 @@ def sort_by_length(x, *labels):
     )
 
 
-class Task(keras.Model):
+class Task(StrategyWorkarounds, keras.Model):
     """A functional model over `BertEncoder` inputs with an optional `BertPreprocessor`.
 
     Subclasses build the graph, then call `_finish_init(preprocessor)`.
@@ -380,45 +381,6 @@ class Task(keras.Model):
         if backup_dir is not None:
             shutil.rmtree(backup_dir, ignore_errors=True)  # the run is complete
         return history
-
-    def _keep_build_batch(self, make_dataset):
-        """Under a distribution strategy, keeps a batch of a separate copy of the training
-        data for `_maybe_symbolic_build`."""
-        self._build_batch = None
-        if self._distribute_strategy is not None:  # Keras' own test for "made in a scope"
-            self._build_batch = next(iter(make_dataset()))
-
-    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-        # Keras 3 builds a model made under a distribution strategy from a batch it draws
-        # from the training iterator: that opens one more iterator over the training data,
-        # which moves a reshuffling dataset on to its next order (a distributed run would
-        # train on other batches than a single-device one), and it MEAN-reduces the batch
-        # across replicas (which fails on strings). Build from a batch of a separate copy of
-        # the data instead (kept by `fit`).
-        build_batch = getattr(self, "_build_batch", None)
-        if iterator is not None and build_batch is not None:
-            iterator, data_batch = None, build_batch
-            # Keras' symbolic build of the compiled loss fails for dict outputs (it maps
-            # the loss over the dict's keys); built here on the real batch, it is skipped.
-            x, y, _ = keras.utils.unpack_x_y_sample_weight(build_batch)
-            if self._compile_loss is not None and not self._compile_loss.built:
-                with self.distribute_strategy.scope():
-                    self._compile_loss.build(y, self(x, training=False))
-        super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
-
-    def train_step(self, data):
-        return self._reducible_logs(super().train_step(data))
-
-    def test_step(self, data):
-        return self._reducible_logs(super().test_step(data))
-
-    def _reducible_logs(self, logs):
-        # Keras 3 reduces each step's logs across MultiWorkerMirroredStrategy workers with
-        # `strategy.reduce("MEAN", value, axis=0)`, which fails on the scalar logs ("Invalid
-        # reduction dimension 0"). Shaped `[1]`, they reduce to the scalar mean.
-        if isinstance(self.distribute_strategy, tf.distribute.MultiWorkerMirroredStrategy):
-            return {name: tf.reshape(value, [1]) for name, value in logs.items()}
-        return logs
 
     @staticmethod
     def _split_validation(validation_data):
