@@ -59,6 +59,12 @@ def parse_args():
     parser.add_argument("--warmup-ratio", type=float, default=0.05)
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adamw")
+    parser.add_argument(
+        "--no-xla",
+        dest="jit_compile",
+        action="store_false",
+        help="pretraining batches all have one shape, so XLA compiles once; this turns it off",
+    )
     parser.add_argument("--backup-every", type=int, default=250)
     parser.add_argument("--max-valid-batches", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
@@ -153,6 +159,7 @@ def main():
     with strategy.scope():
         model.compile(
             optimizer=args.optimizer,
+            jit_compile=args.jit_compile,
             learning_rate=args.learning_rate,
             warmup_ratio=args.warmup_ratio,
             weight_decay=args.weight_decay,

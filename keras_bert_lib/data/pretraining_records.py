@@ -59,7 +59,10 @@ def serialize_example(example, max_seq_length, max_predictions_per_seq) -> bytes
         ),
         "next_sentence_label": ints([example.next_sentence_label]),
     }
-    return tf.train.Example(features=tf.train.Features(feature=features)).SerializeToString()
+    example = tf.train.Example(features=tf.train.Features(feature=features))
+    # `deterministic`: the feature map is otherwise written in an order that can change
+    # from one process to the next, and reruns would not be byte-identical.
+    return example.SerializeToString(deterministic=True)
 
 
 def write_shards(

@@ -39,6 +39,12 @@ def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
     checkpoint = make_data(tmp_path)
     summary = json.loads((tmp_path / "data" / "train.json").read_text())
     assert summary["documents"] == 3 and summary["examples"] > 10
+    # Another process, the same command: byte-identical shards.
+    run_tool("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
+        tmp_path / "again" / "train", "--dupe-factor", 2, "--num-shards", 2, "--checkpoint",
+        checkpoint, "--max-seq-length", 24, "--max-predictions-per-seq", 4)  # fmt: skip
+    for shard in sorted((tmp_path / "data").glob("train-*")):
+        assert shard.read_bytes() == (tmp_path / "again" / shard.name).read_bytes()
     output = run_tool(
         "pretrain.py", "--train-data", tmp_path / "data" / "train", "--valid-data",
         tmp_path / "data" / "valid", "--checkpoint", checkpoint, "--output-dir",
