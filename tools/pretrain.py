@@ -159,7 +159,9 @@ def main():
     with strategy.scope():
         model.compile(
             optimizer=args.optimizer,
-            jit_compile=args.jit_compile,
+            # XLA cannot place replicas on logical CPU devices (a variable "located in
+            # device CPU:1" read from CPU:0; tensorflow.org/xla/known_issues).
+            jit_compile=args.jit_compile and not args.logical_cpus,
             learning_rate=args.learning_rate,
             warmup_ratio=args.warmup_ratio,
             weight_decay=args.weight_decay,

@@ -10,6 +10,7 @@ import time
 
 import keras
 import numpy as np
+import pytest
 
 from tests.tools.test_pretraining_tools import make_data
 from tests.tools.tool_runner import REPO, run_tool
@@ -30,6 +31,7 @@ def weights(path):
     return [v.numpy() for v in keras.saving.load_model(path).weights]
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_and_ends_as_an_unbroken_one(tmp_path):
     checkpoint = make_data(tmp_path)
     run_tool("pretrain.py", *pretrain_arguments(tmp_path, checkpoint, tmp_path / "unbroken"))

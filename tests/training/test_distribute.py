@@ -48,6 +48,7 @@ def assert_same_training(run, single):
     assert run["weights"] == pytest.approx(single["weights"], rel=1e-5)
 
 
+@pytest.mark.slow
 def test_mirrored_over_two_cpus_trains_as_one_device(single):
     # Shuffled, length-grouped batches: Keras' symbolic build must not draw from the
     # training data (see Task._maybe_symbolic_build).
@@ -56,6 +57,7 @@ def test_mirrored_over_two_cpus_trains_as_one_device(single):
     assert_same_training(mirrored, single)
 
 
+@pytest.mark.slow
 def test_multi_worker_with_two_processes_trains_as_one_device(single, tmp_path):
     # A backup directory shared by both workers, as on a shared file system: one writes.
     ports = ",".join(map(str, free_ports(2)))
