@@ -112,7 +112,6 @@ def main():
         args.patience,
         predict_fn=answer_dev,
     )
-    resumed = (args.output_dir / "backup").exists()
     start = time.perf_counter()
     model.fit(
         windows.features,
@@ -137,7 +136,7 @@ def main():
         "dev_questions": len(dev),
         "epochs_run": epochs_run,
         "wall_seconds": round(seconds, 1),
-        "resumed_from_backup": resumed,
+        "resumed_from_backup": model.resumed_from_step > 0,
         "train_windows_per_second": round(len(windows) * epochs_run / seconds, 2),
         "best_epoch": dev_metric.best_epoch + 1,
         "best": squad_scores(predictions, gold),

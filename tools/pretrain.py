@@ -151,12 +151,11 @@ def main():
         else:
             config = BertConfig.from_preset(args.preset, vocab_size=len(vocabulary))
             model = BertPretrainer(BertEncoder(config))
-    if model.encoder.config.vocab_size != len(vocabulary):
-        raise SystemExit(
-            f"The model has {model.encoder.config.vocab_size} token ids but the data's "
-            f"tokenizer {len(vocabulary)}."
-        )
-    with strategy.scope():
+        if model.encoder.config.vocab_size != len(vocabulary):
+            raise SystemExit(
+                f"The model has {model.encoder.config.vocab_size} token ids but the data's "
+                f"tokenizer {len(vocabulary)}."
+            )
         model.compile(
             optimizer=args.optimizer,
             # XLA cannot place replicas on logical CPU devices (a variable "located in
