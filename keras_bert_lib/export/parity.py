@@ -44,7 +44,8 @@ def _batched(run, inputs, batch_size):
 
 
 def compare(tflite_outputs: dict, saved_model_outputs: dict) -> dict:
-    """Max abs difference per float output; label agreement; minimum embedding cosine."""
+    """Max abs difference per float output; label agreement; minimum and mean embedding
+    cosine."""
     report = {}
     for name, expected in saved_model_outputs.items():
         actual = tflite_outputs[name]
@@ -55,6 +56,7 @@ def compare(tflite_outputs: dict, saved_model_outputs: dict) -> dict:
                 np.linalg.norm(actual, axis=-1) * np.linalg.norm(expected, axis=-1)
             )
             report["min_cosine"] = float(cosine.min())
+            report["mean_cosine"] = float(cosine.mean())
             report["max_abs_diff_embeddings"] = float(np.abs(actual - expected).max())
         else:
             report[f"max_abs_diff_{name}"] = float(np.abs(actual - expected).max())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from keras_bert_lib.models.task import trim_padding
+from keras_bert_lib.models.task_inputs import trim_padding
 from keras_bert_lib.text.bert_packer import BertPacker
 
 NO_OFFSET = -1

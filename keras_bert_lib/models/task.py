@@ -9,15 +9,20 @@ a tuple `(first, second)` of two such is a batch of sentence pairs.
 from __future__ import annotations
 
 import math
-import shutil
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from keras_bert_lib.models.strategy_workarounds import StrategyWorkarounds
-from keras_bert_lib.training.backup import StepBackup, restore_backup
+from keras_bert_lib.models.task_inputs import (
+    inputs_to_tensors,
+    labels_to_tensors,
+    num_examples,
+    sort_by_length,
+    trim_padding,
+)
 from keras_bert_lib.training.optimizers import OPTIMIZERS, create_optimizer
+from keras_bert_lib.training.stream_fit import fit_stream
 
 # Under XLA, batches are cut to their longest row rounded up to this, so short texts do not pay
 # for the full sequence length while XLA compiles at most sequence_length / 16 shapes. Without
@@ -29,58 +34,6 @@ XLA_PAD_TO_MULTIPLE_OF = 16
 # uses 50); the batches are then shuffled. On SST-2 the mean padded length drops from 40 tokens
 # (random batches) to 13, about three times fewer tokens per epoch.
 LENGTH_GROUP_BATCHES = 50
-
-
-def _to_tensor(values, name):
-    if isinstance(values, (tf.Tensor, tf.RaggedTensor)):
-        return values
-    array = np.asarray(values)
-    if array.dtype.kind == "U":  # NumPy unicode: tf.constant encodes it as UTF-8
-        array = array.astype(object)
-    if array.size == 0:
-        array = array.astype(object if name == "x" else np.float32)
-    return tf.constant(array)
-
-
-def _inputs_to_tensors(x):
-    """Strings, a `(first, second)` tuple of them, or a dict of token arrays -> tensors."""
-    if isinstance(x, dict):
-        return {name: _to_tensor(value, "x") for name, value in x.items()}
-    if isinstance(x, tuple):
-        return tuple(_to_tensor(part, "x") for part in x)
-    return _to_tensor(x, "x")
-
-
-def _labels_to_tensors(y):
-    """Labels (or sample weights), or a dict of them by output name -> tensors."""
-    if isinstance(y, dict):
-        return {name: _to_tensor(value, "y") for name, value in y.items()}
-    return _to_tensor(y, "y")
-
-
-def num_examples(x) -> int:
-    """How many examples inputs hold, once converted by `_inputs_to_tensors`."""
-    first = next(iter(x.values())) if isinstance(x, dict) else x[0] if isinstance(x, tuple) else x
-    return int(tf.shape(first)[0])
-
-
-def trim_padding(features, multiple=1):
-    """Cuts `[batch, sequence_length]` features to the longest real row, rounded up to a
-    multiple of `multiple`."""
-    longest = tf.reduce_max(tf.reduce_sum(features["padding_mask"], axis=1))
-    length = tf.shape(features["padding_mask"])[1]
-    keep = tf.minimum(length, (longest + multiple - 1) // multiple * multiple)
-    keep = tf.maximum(keep, 1)
-    return {name: value[:, :keep] for name, value in features.items()}
-
-
-def sort_by_length(x, *labels):
-    """Sorts a batch of packed features (and its labels, weights) by real length."""
-    order = tf.argsort(tf.reduce_sum(x["padding_mask"], axis=1), stable=True)
-    return (
-        {name: tf.gather(value, order) for name, value in x.items()},
-        *tf.nest.map_structure(lambda value: tf.gather(value, order), labels),
-    )
 
 
 class Task(StrategyWorkarounds, keras.Model):
@@ -171,8 +124,8 @@ class Task(StrategyWorkarounds, keras.Model):
                 raise ValueError("With a tf.data.Dataset, labels come from the dataset: y=None.")
             dataset = x
         else:
-            x = _inputs_to_tensors(x)
-            parts = [x] + [_labels_to_tensors(v) for v in (y, sample_weight) if v is not None]
+            x = inputs_to_tensors(x)
+            parts = [x] + [labels_to_tensors(v) for v in (y, sample_weight) if v is not None]
             dataset = tf.data.Dataset.from_tensor_slices(tuple(parts))
             if shuffle:
                 dataset = dataset.shuffle(num_examples(x), seed=seed, reshuffle_each_iteration=True)
@@ -273,7 +226,7 @@ class Task(StrategyWorkarounds, keras.Model):
                     f"{type(x).__name__}."
                 )
         if not isinstance(x, tf.data.Dataset):
-            x = _inputs_to_tensors(x)  # once: the checks, shuffle and step count reuse it
+            x = inputs_to_tensors(x)  # once: the checks, shuffle and step count reuse it
             if num_examples(x) == 0:
                 raise ValueError("fit() got no training examples.")
             self.validate_labels(y)
@@ -291,7 +244,7 @@ class Task(StrategyWorkarounds, keras.Model):
 
         else:
 
-            def make_dataset():  # built per `fit` call of the stream: see `_fit_stream`
+            def make_dataset():  # built per `fit` call of the stream: see `fit_stream`
                 return self._dataset(
                     x,
                     y,
@@ -333,54 +286,17 @@ class Task(StrategyWorkarounds, keras.Model):
                 shuffle=False,  # the dataset is already shuffled above
                 **kwargs,
             )
-        return self._fit_stream(
-            make_dataset, epochs, steps, backup_dir, backup_every, validation_data, kwargs
+        return fit_stream(
+            self,
+            super().fit,
+            make_dataset,
+            epochs,
+            steps,
+            backup_dir,
+            backup_every,
+            validation_data,
+            kwargs,
         )
-
-    def _fit_stream(self, make_dataset, epochs, steps, backup_dir, every, validation_data, kwargs):
-        """`fit` over the `epochs * steps` batches of `make_dataset()` repeated `epochs`
-        times: one stream, so a run resumed from a backup sees the batches an unbroken one
-        would. (Each `fit` call builds the dataset anew: a second iterator over the same
-        dataset would draw other shuffle orders than a first one.)
-
-        With `backup_dir`, a backup there is restored first and the batches it has trained
-        on are skipped; an interrupted epoch is finished on its own, then the rest run."""
-        callbacks = list(kwargs.pop("callbacks", None) or [])
-        done = 0
-        if backup_dir is not None:
-            done = restore_backup(self, backup_dir)
-            callbacks.append(StepBackup(backup_dir, every))
-        self.resumed_from_step = done  # 0: a fresh start
-        epoch, offset = divmod(done, steps)
-        history = None
-
-        def run(first_epoch, last_epoch, skip, steps_per_epoch):
-            self._keep_build_batch(make_dataset)
-            return super(Task, self).fit(
-                make_dataset().repeat(epochs).skip(skip),
-                initial_epoch=first_epoch,
-                epochs=last_epoch,
-                steps_per_epoch=steps_per_epoch,
-                validation_data=validation_data,
-                callbacks=callbacks,
-                shuffle=False,  # the dataset is already shuffled
-                **kwargs,
-            )
-
-        if offset and epoch < epochs:
-            history = run(epoch, epoch + 1, done, steps - offset)
-            epoch += 1
-        if epoch < epochs and not (history is not None and self.stop_training):
-            rest = run(epoch, epochs, epoch * steps, steps)
-            if history is None:
-                history = rest
-            else:
-                for name, values in rest.history.items():
-                    history.history.setdefault(name, []).extend(values)
-                history.epoch.extend(rest.epoch)
-        if backup_dir is not None:
-            shutil.rmtree(backup_dir, ignore_errors=True)  # the run is complete
-        return history
 
     @staticmethod
     def _split_validation(validation_data):
@@ -406,7 +322,7 @@ class Task(StrategyWorkarounds, keras.Model):
 
     def predict(self, x, batch_size=None, **kwargs):
         if not isinstance(x, tf.data.Dataset):
-            x = _inputs_to_tensors(x)
+            x = inputs_to_tensors(x)
             if num_examples(x) == 0:
                 return self.empty_prediction()
         return super().predict(self._dataset(x, batch_size=batch_size), **kwargs)

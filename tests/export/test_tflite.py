@@ -40,18 +40,19 @@ def test_compare_reports_hand_computed_figures():
         {
             "logits": np.array([[1.0, 2.0]]),
             "label": np.array([1, 0]),
-            "embeddings": np.array([[1.0, 0.0]]),
+            "embeddings": np.array([[1.0, 0.0], [0.0, 2.0]]),
         },
         {
             "logits": np.array([[1.5, 2.0]]),
             "label": np.array([1, 1]),
-            "embeddings": np.array([[1.0, 1.0]]),
+            "embeddings": np.array([[1.0, 1.0], [0.0, 1.0]]),
         },
     )
     assert report == {
         "max_abs_diff_logits": 0.5,
         "label_agreement": 0.5,
         "min_cosine": pytest.approx(2**-0.5),
+        "mean_cosine": pytest.approx((2**-0.5 + 1.0) / 2),
         "max_abs_diff_embeddings": 1.0,
     }
 

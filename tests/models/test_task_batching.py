@@ -2,7 +2,8 @@ import numpy as np
 import tensorflow as tf
 
 from keras_bert_lib import BertClassifier, BertConfig, BertEncoder, BertPreprocessor, BertTokenizer
-from keras_bert_lib.models.task import LENGTH_GROUP_BATCHES, sort_by_length, trim_padding
+from keras_bert_lib.models.task import LENGTH_GROUP_BATCHES
+from keras_bert_lib.models.task_inputs import sort_by_length, trim_padding
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "good", "film"]
 
