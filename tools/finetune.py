@@ -122,7 +122,14 @@ def main():
         )
     score_fn = regression_scores if args.regression else classification_scores
     monitor = args.monitor or ("spearman" if args.regression else "accuracy")
-    dev_metric = DevMetricCallback(dev.texts, dev.labels, score_fn, monitor, args.patience)
+    dev_metric = DevMetricCallback(
+        dev.texts,
+        dev.labels,
+        score_fn,
+        monitor,
+        args.patience,
+        state_dir=args.output_dir / "backup",  # kept across a kill, as the weights are
+    )
     output_dir.mkdir(parents=True, exist_ok=True)
     callbacks = [dev_metric, keras.callbacks.TensorBoard(str(output_dir / "logs"))]
 

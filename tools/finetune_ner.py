@@ -87,6 +87,7 @@ def main():
         "f1",
         args.patience,
         predict_fn=lambda model, words, batch_size: model.predict_words(words, batch_size),
+        state_dir=args.output_dir / "backup",
     )
     start = time.perf_counter()
     model.fit_words(

@@ -111,6 +111,7 @@ def main():
         "f1",
         args.patience,
         predict_fn=answer_dev,
+        state_dir=args.output_dir / "backup",
     )
     start = time.perf_counter()
     model.fit(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import keras
 import numpy as np
 
 from keras_bert_lib import metrics
+from keras_bert_lib.training.distribute import is_chief
 
 
 def classification_scores(labels, logits) -> dict:
@@ -26,11 +31,20 @@ def regression_scores(labels, predictions) -> dict:
     }
 
 
+STATE_FILE = "dev_scores.json"
+BEST_WEIGHTS_FILE = "dev_best_weights.npz"
+
+
 class DevMetricCallback(keras.callbacks.Callback):
     """Scores the dev set after every epoch; stops after `patience` epochs without a gain.
 
     At the end of training the best epoch's weights are restored, and `history` holds every
     epoch's scores.
+
+    With `state_dir` (give it `fit`'s `backup_dir`), the scores, the best score and the best
+    weights are saved there after every epoch, and a new process picks them up: a run killed
+    and resumed still reports every epoch and ends on the best one, not on the best since
+    the restart. An epoch trained again after a kill replaces its earlier score.
 
     Args:
         texts: the dev inputs, as the task model's `predict` takes them.
@@ -41,10 +55,26 @@ class DevMetricCallback(keras.callbacks.Callback):
         batch_size: prediction batch size.
         predict_fn: `(model, texts, batch_size) -> predictions`, for tasks whose dev
             predictions are not `model.predict` (e.g. `BertTokenClassifier.predict_words`).
+        state_dir: a directory to keep the callback's state in across processes, or None.
+
+    Example:
+
+    >>> callback = DevMetricCallback(dev_texts, dev_labels, classification_scores,
+    ...                              "accuracy", state_dir="runs/sst2/backup")  # doctest: +SKIP
+    >>> model.fit(texts, labels, callbacks=[callback], backup_dir="runs/sst2/backup")
+    ... # doctest: +SKIP
     """
 
     def __init__(
-        self, texts, labels, score_fn, monitor, patience=2, batch_size=64, predict_fn=None
+        self,
+        texts,
+        labels,
+        score_fn,
+        monitor,
+        patience=2,
+        batch_size=64,
+        predict_fn=None,
+        state_dir=None,
     ):
         super().__init__()
         self.predict_fn = predict_fn or (
@@ -53,21 +83,56 @@ class DevMetricCallback(keras.callbacks.Callback):
         self.texts, self.labels = texts, labels
         self.score_fn, self.monitor = score_fn, monitor
         self.patience, self.batch_size = patience, batch_size
+        self.state_dir = None if state_dir is None else Path(state_dir)
         self.history, self.best, self.best_epoch = [], -np.inf, None
-        self._best_weights = None
+        self._epochs, self._best_weights = [], None
+
+    def on_train_begin(self, logs=None):
+        state = self.state_dir / STATE_FILE if self.state_dir is not None else None
+        if self._epochs or state is None or not state.exists():
+            return  # a second `fit` call in this process keeps what it has
+        saved = json.loads(state.read_text())
+        self._epochs, self.history = saved["epochs"], saved["history"]
+        self.best, self.best_epoch = saved["best"], saved["best_epoch"]
+        with np.load(self.state_dir / BEST_WEIGHTS_FILE) as best:
+            self._best_weights = [best[f"arr_{i}"] for i in range(len(best.files))]
 
     def on_epoch_end(self, epoch, logs=None):
         predictions = self.predict_fn(self.model, self.texts, self.batch_size)
         scores = self.score_fn(self.labels, predictions)
-        self.history.append(scores)
+        kept = [i for i, done in enumerate(self._epochs) if done < epoch]  # a rerun replaces
+        self._epochs = [self._epochs[i] for i in kept] + [epoch]
+        self.history = [self.history[i] for i in kept] + [scores]
         if logs is not None:
             logs.update({f"dev_{name}": value for name, value in scores.items()})
         print(f"\nepoch {epoch + 1} dev: " + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()))
-        if scores[self.monitor] > self.best:
+        improved = scores[self.monitor] > self.best
+        if improved:
             self.best, self.best_epoch = scores[self.monitor], epoch
             self._best_weights = self.model.get_weights()
         elif epoch - self.best_epoch >= self.patience:
             self.model.stop_training = True
+        # Under MultiWorkerMirroredStrategy every worker scores the same weights; one writes.
+        if self.state_dir is not None and is_chief(self.model.distribute_strategy):
+            self._save_state(improved)
+
+    def _save_state(self, improved):
+        # Weights first, then the scores that name them; each written whole, then renamed.
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        if improved:
+            partial = self.state_dir / f"partial.{BEST_WEIGHTS_FILE}"
+            with open(partial, "wb") as file:
+                np.savez(file, *self._best_weights)
+            os.replace(partial, self.state_dir / BEST_WEIGHTS_FILE)
+        state = {
+            "epochs": self._epochs,
+            "history": self.history,
+            "best": float(self.best),
+            "best_epoch": self.best_epoch,
+        }
+        partial = self.state_dir / f"partial.{STATE_FILE}"
+        partial.write_text(json.dumps(state, default=float))
+        os.replace(partial, self.state_dir / STATE_FILE)
 
     def on_train_end(self, logs=None):
         if self._best_weights is not None:
