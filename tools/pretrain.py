@@ -116,9 +116,11 @@ class ValidScores(keras.callbacks.Callback):
     def __init__(self, dataset, baseline):
         super().__init__()
         self.dataset, self.baseline, self.history = dataset, baseline, []
+        # TFRecord datasets do not know their length; Keras warns when one runs out.
+        self.steps = int(dataset.reduce(0, lambda count, _: count + 1))
 
     def on_epoch_end(self, epoch, logs=None):
-        scores = self.model.evaluate(self.dataset, verbose=0, return_dict=True)
+        scores = self.model.evaluate(self.dataset, steps=self.steps, verbose=0, return_dict=True)
         step = int(self.model.optimizer.iterations.numpy())
         row = {
             "step": step,
