@@ -3,10 +3,12 @@ checkpoint: shards, the unigram baseline, a pretraining run (MirroredStrategy ov
 logical CPUs, LAMB), and the encoder it writes."""
 
 import json
+import subprocess
+import sys
 
 from keras_bert_lib import BertClassifier, BertConfig, BertEncoder
 from keras_bert_lib.checkpoints import save_hf
-from tests.tools.tool_runner import run_tool
+from tests.tools.tool_runner import REPO, run_tool
 
 WORDS = ["the", "cat", "sat", "on", "mat", "dog", "ran", "home", "a", "big", "red", "."]
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
@@ -60,3 +62,14 @@ def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
     assert not (tmp_path / "run" / "backup").exists()
     classifier = BertClassifier.from_checkpoint(tmp_path / "run" / "encoder", num_classes=2)
     assert classifier.predict(["the cat sat"], verbose=0).shape == (1, 2)
+
+
+def test_dropout_is_for_new_models_only(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "pretrain.py"), "--train-data", "x",
+         "--valid-data", "y", "--checkpoint", "z", "--output-dir", str(tmp_path),
+         "--dropout", "0"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert "--dropout applies to a new model" in completed.stderr
