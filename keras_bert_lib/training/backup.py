@@ -21,6 +21,15 @@ from keras_bert_lib.training.distribute import is_chief
 BACKUP_FILE = "backup.weights.h5"
 
 
+def replace_atomically(path, write) -> None:
+    """`write(partial)` writes a file beside `path`, which is then renamed over `path`: a
+    kill while writing leaves the previous file whole."""
+    path = Path(path)
+    partial = path.with_name(f"partial.{path.name}")
+    write(partial)
+    os.replace(partial, path)
+
+
 class StepBackup(keras.callbacks.Callback):
     """Saves the model's weights and optimizer state every `every_steps` steps and at each
     epoch's end into `directory/backup.weights.h5`.
@@ -51,12 +60,10 @@ class StepBackup(keras.callbacks.Callback):
         self.directory.mkdir(parents=True, exist_ok=True)
         step = int(self.model.optimizer.iterations.numpy())
         states = np.array([v.numpy() for v in _seed_states(self.model)])
-        partial = self.directory / f"partial.dropout-{step}.npy"
-        np.save(partial, states)
-        os.replace(partial, self.directory / f"dropout-{step}.npy")
-        partial = self.directory / f"partial.{BACKUP_FILE}"
-        self.model.save_weights(partial)
-        os.replace(partial, self.directory / BACKUP_FILE)
+        replace_atomically(
+            self.directory / f"dropout-{step}.npy", lambda partial: np.save(partial, states)
+        )
+        replace_atomically(self.directory / BACKUP_FILE, self.model.save_weights)
         for old in self.directory.glob("dropout-*.npy"):
             if old.name != f"dropout-{step}.npy":
                 old.unlink()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import keras
 import numpy as np
 
 from keras_bert_lib import metrics
+from keras_bert_lib.training.backup import replace_atomically
 from keras_bert_lib.training.distribute import is_chief
 
 
@@ -117,22 +117,23 @@ class DevMetricCallback(keras.callbacks.Callback):
             self._save_state(improved)
 
     def _save_state(self, improved):
-        # Weights first, then the scores that name them; each written whole, then renamed.
+        # Weights first, then the scores that name them.
         self.state_dir.mkdir(parents=True, exist_ok=True)
         if improved:
-            partial = self.state_dir / f"partial.{BEST_WEIGHTS_FILE}"
-            with open(partial, "wb") as file:
-                np.savez(file, *self._best_weights)
-            os.replace(partial, self.state_dir / BEST_WEIGHTS_FILE)
+            replace_atomically(
+                self.state_dir / BEST_WEIGHTS_FILE,
+                lambda partial: np.savez(partial, *self._best_weights),
+            )
         state = {
             "epochs": self._epochs,
             "history": self.history,
             "best": float(self.best),
             "best_epoch": self.best_epoch,
         }
-        partial = self.state_dir / f"partial.{STATE_FILE}"
-        partial.write_text(json.dumps(state, default=float))
-        os.replace(partial, self.state_dir / STATE_FILE)
+        replace_atomically(
+            self.state_dir / STATE_FILE,
+            lambda partial: partial.write_text(json.dumps(state, default=float)),
+        )
 
     def on_train_end(self, logs=None):
         if self._best_weights is not None:
