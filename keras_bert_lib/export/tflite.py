@@ -18,25 +18,28 @@ import tensorflow as tf
 import tensorflow_text as text
 from ai_edge_litert.interpreter import InterpreterWithCustomOps
 
+from keras_bert_lib.export.int8_weights import quantize_weights_int8
 from keras_bert_lib.export.signatures import ServingModule, check_servable, text_input_names
 from keras_bert_lib.text import BertPreprocessor, BertTokenizer
 
-QUANTIZATIONS = (None, "float16", "dynamic_int8", "int8")
+QUANTIZATIONS = (None, "float16", "int8_weights", "dynamic_int8", "int8")
 SIGNATURE = "serving_default"
 
 
 def convert_concrete_functions(
-    functions, trackable, quantization=None, representative_dataset=None
+    functions, trackable, quantization=None, representative_dataset=None, float16_shapes=()
 ) -> bytes:
     """Converts concrete functions (one per signature) to a `.tflite` flatbuffer.
 
     Args:
         functions: a list of `tf.function` concrete functions.
         trackable: the object that owns their variables (a `tf.Module` or Keras model).
-        quantization: None (float32), `"float16"` (weights), `"dynamic_int8"` (int8 weights,
+        quantization: None (float32), `"float16"` (weights), `"int8_weights"` (int8 weights,
+            float32 arithmetic: see `int8_weights`), `"dynamic_int8"` (int8 weights,
             activations quantized at run time) or `"int8"` (weights and activations, from a
             `representative_dataset`; ops without int8 kernels stay float).
         representative_dataset: for `"int8"`, a callable yielding lists of input arrays.
+        float16_shapes: for `"int8_weights"`, weight shapes to keep in float16.
     """
     if quantization not in QUANTIZATIONS:
         raise ValueError(f"quantization must be one of {QUANTIZATIONS}, got {quantization!r}.")
@@ -45,7 +48,7 @@ def convert_concrete_functions(
     converter.allow_custom_ops = True
     if quantization is not None:
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    if quantization == "float16":
+    if quantization in ("float16", "int8_weights"):
         converter.target_spec.supported_types = [tf.float16]
     if quantization == "int8":
         if representative_dataset is None:
@@ -56,7 +59,10 @@ def convert_concrete_functions(
         converter.target_spec._experimental_custom_op_registerers = list(
             text.tflite_registrar.SELECT_TFTEXT_OPS
         )
-    return converter.convert()
+    flatbuffer = converter.convert()
+    if quantization == "int8_weights":
+        return quantize_weights_int8(flatbuffer, float16_shapes)
+    return flatbuffer
 
 
 def tflite_preprocessor(preprocessor) -> BertPreprocessor:
@@ -84,8 +90,10 @@ def export_tflite(model, path, quantization=None, representative_texts=None, pai
     Args:
         model: a `BertClassifier` or `SentenceEncoder` with a `BertPreprocessor`.
         path: the `.tflite` file to write.
-        quantization: None, `"float16"`, `"dynamic_int8"` or `"int8"` (see
-            `convert_concrete_functions`).
+        quantization: None, `"float16"`, `"int8_weights"`, `"dynamic_int8"` or `"int8"`
+            (see `convert_concrete_functions`). `"int8_weights"` keeps the feed-forward
+            matrices in float16; it is the small file for sentence encoders, whose embeddings
+            `"dynamic_int8"` moves too far.
         representative_texts: for `"int8"`: user texts (strings, or `(first, second)` lists
             for pairs) to calibrate the activation ranges on; a few hundred are enough.
         pair: bool. Whether the model takes sentence pairs.
@@ -107,12 +115,21 @@ def export_tflite(model, path, quantization=None, representative_texts=None, pai
         names = text_input_names(model, pair)
         representative_dataset = _representative_dataset(representative_texts, pair, names)
     flatbuffer = convert_concrete_functions(
-        [function], module, quantization, representative_dataset
+        [function], module, quantization, representative_dataset, feed_forward_shapes(model)
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(flatbuffer)
     return path
+
+
+def feed_forward_shapes(model) -> list[tuple[int, int]]:
+    """TFLite weight shapes (`[out, in]`) of the encoder's feed-forward matrices."""
+    config = model.encoder.config
+    return [
+        (config.intermediate_size, config.hidden_size),
+        (config.hidden_size, config.intermediate_size),
+    ]
 
 
 def _representative_dataset(texts, pair, names):

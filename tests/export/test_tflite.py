@@ -3,13 +3,21 @@
 import numpy as np
 import pytest
 
-from keras_bert_lib.export.parity import compare, run_tflite, tflite_parity
+from keras_bert_lib import BertPreprocessor, BertTokenizer
+from keras_bert_lib.export.parity import compare, run_tflite, tflite_parity, tokenized_alike
 from keras_bert_lib.export.saved_model import export_saved_model
 from keras_bert_lib.export.tflite import export_tflite
-from tests.export.tiny_models import PAIRS, TEXTS, tiny_classifier, tiny_sentence_encoder
+from tests.export.tiny_models import (
+    PAIRS,
+    SEQUENCE_LENGTH,
+    TEXTS,
+    VOCAB,
+    tiny_classifier,
+    tiny_sentence_encoder,
+)
 
 
-@pytest.mark.parametrize("quantization", [None, "float16", "dynamic_int8", "int8"])
+@pytest.mark.parametrize("quantization", [None, "float16", "int8_weights", "dynamic_int8", "int8"])
 def test_classifier_tflite_matches_the_saved_model(quantization, tmp_path):
     model = tiny_classifier()
     saved = export_saved_model(model, tmp_path / "1")
@@ -55,6 +63,15 @@ def test_compare_reports_hand_computed_figures():
         "mean_cosine": pytest.approx((2**-0.5 + 1.0) / 2),
         "max_abs_diff_embeddings": 1.0,
     }
+
+
+def test_tokenized_alike_flags_texts_the_tokenizer_modes_split_differently():
+    # The exact mode lowercases (final sigma stays "ς"); tflite mode case-folds it to "σ".
+    preprocessor = BertPreprocessor(BertTokenizer(VOCAB + ["ς", "σ"]), SEQUENCE_LENGTH)
+    alike = tokenized_alike(preprocessor, {"text": ["the film", "ς", "σ"]})
+    assert alike.tolist() == [True, False, True]
+    pairs = {"text": ["the film", "the film"], "text_pair": ["σ", "a ς"]}
+    assert tokenized_alike(preprocessor, pairs).tolist() == [True, False]
 
 
 def test_int8_needs_representative_texts_and_bad_quantization_is_named(tmp_path):
