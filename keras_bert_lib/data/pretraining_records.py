@@ -19,10 +19,12 @@ so a rerun writes only the shards that are missing.
 
 from __future__ import annotations
 
-import os
+import functools
 from pathlib import Path
 
 import tensorflow as tf
+
+from keras_bert_lib.atomic_files import replace_atomically
 
 INT_FEATURES = ("token_ids", "segment_ids", "padding_mask")
 MASK_FEATURES = ("mask_positions", "mask_ids")
@@ -75,12 +77,18 @@ def write_shards(
     for shard, path in enumerate(paths):
         if path.exists():
             continue
-        partial = path.with_name(path.name + ".partial")
-        with tf.io.TFRecordWriter(str(partial), options) as writer:
-            for example in examples[shard::num_shards]:
-                writer.write(serialize_example(example, max_seq_length, max_predictions_per_seq))
-        os.replace(partial, path)
+        records = (
+            serialize_example(example, max_seq_length, max_predictions_per_seq)
+            for example in examples[shard::num_shards]
+        )
+        replace_atomically(path, functools.partial(_write_records, records, options))
     return paths
+
+
+def _write_records(records, options, path):
+    with tf.io.TFRecordWriter(str(path), options) as writer:
+        for record in records:
+            writer.write(record)
 
 
 def parse_example(record, max_seq_length, max_predictions_per_seq) -> dict:

@@ -10,24 +10,15 @@ resumed run draws the dropout masks an unbroken run would.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import keras
 import numpy as np
 
+from keras_bert_lib.atomic_files import replace_atomically
 from keras_bert_lib.training.distribute import is_chief
 
 BACKUP_FILE = "backup.weights.h5"
-
-
-def replace_atomically(path, write) -> None:
-    """`write(partial)` writes a file beside `path`, which is then renamed over `path`: a
-    kill while writing leaves the previous file whole."""
-    path = Path(path)
-    partial = path.with_name(f"partial.{path.name}")
-    write(partial)
-    os.replace(partial, path)
 
 
 class StepBackup(keras.callbacks.Callback):

@@ -9,7 +9,7 @@ import keras
 import numpy as np
 
 from keras_bert_lib import metrics
-from keras_bert_lib.training.backup import replace_atomically
+from keras_bert_lib.atomic_files import replace_atomically
 from keras_bert_lib.training.distribute import is_chief
 
 
