@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 
 from keras_bert_lib.training.backup import StepBackup, restore_backup
+from keras_bert_lib.training.distribute import is_chief
 
 
 def fit_stream(
@@ -22,7 +23,8 @@ def fit_stream(
     With `backup_dir`, a backup there is restored first and the batches it has trained on
     are skipped; an interrupted epoch is finished on its own, then the rest run. Sets
     `model.resumed_from_step` (0: a fresh start); deletes the backup when the run is
-    complete. Returns the `History` of the whole run.
+    complete (the chief does, under MultiWorkerMirroredStrategy). Returns the `History` of
+    the whole run.
 
     Args:
         model: the `Task` being trained.
@@ -73,6 +75,8 @@ def fit_stream(
             for name, values in rest.history.items():
                 history.history.setdefault(name, []).extend(values)
             history.epoch.extend(rest.epoch)
-    if backup_dir is not None:
-        shutil.rmtree(backup_dir, ignore_errors=True)  # the run is complete
+    # The run is complete. Under MultiWorkerMirroredStrategy the directory is shared and the
+    # chief may still be writing its last backup when another worker gets here: only it deletes.
+    if backup_dir is not None and is_chief(model.distribute_strategy):
+        shutil.rmtree(backup_dir, ignore_errors=True)
     return history

@@ -64,3 +64,14 @@ def test_a_damaged_backup_is_named(tmp_path):
     (tmp_path / BACKUP_FILE).write_bytes(b"not an h5 file")
     with pytest.raises(ValueError, match="backup .* cannot be loaded"):
         build().fit(TEXTS, LABELS, backup_dir=tmp_path, **FIT)
+
+
+def test_only_the_chief_deletes_a_shared_backup(tmp_path, monkeypatch):
+    # Under MultiWorkerMirroredStrategy a worker that finishes first must leave the shared
+    # directory alone: the chief may still be writing its last backup there (a race that
+    # failed the two-worker test now and then with FileNotFoundError).
+    for module in ("backup", "stream_fit"):  # this process plays a worker other than the chief
+        monkeypatch.setattr(f"keras_bert_lib.training.{module}.is_chief", lambda strategy: False)
+    tmp_path.joinpath("partial.backup.weights.h5").write_bytes(b"the chief's write")
+    build().fit(TEXTS, LABELS, backup_dir=tmp_path, backup_every=3, **FIT)
+    assert tmp_path.joinpath("partial.backup.weights.h5").read_bytes() == b"the chief's write"
