@@ -35,7 +35,7 @@ from keras_bert_lib.data.pretraining_records import (  # noqa: E402
     pretraining_dataset,
     read_shards,
 )
-from keras_bert_lib.models.bert_pretrainer import BertPretrainer  # noqa: E402
+from keras_bert_lib.models.bert_pretrainer import MLM, NSP, BertPretrainer  # noqa: E402
 from keras_bert_lib.training.distribute import (  # noqa: E402
     add_strategy_flags,
     strategy_from_flags,
@@ -66,6 +66,13 @@ def parse_args():
     parser.add_argument("--warmup-ratio", type=float, default=0.05)
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adamw")
+    parser.add_argument(
+        "--nsp-loss-weight",
+        type=float,
+        default=1.0,
+        help="the loss is MLM + this x NSP (BERT: 1); NSP is learned later than MLM, and a "
+        "larger weight brings it forward",
+    )
     parser.add_argument(
         "--no-xla",
         dest="jit_compile",
@@ -179,6 +186,7 @@ def main():
             learning_rate=args.learning_rate,
             warmup_ratio=args.warmup_ratio,
             weight_decay=args.weight_decay,
+            loss_weights={MLM: 1.0, NSP: args.nsp_loss_weight} if model.next_sentence else None,
         )
     baseline = unigram_cross_entropy(
         train_files, valid_files, seq_length, predictions, model.encoder.config.vocab_size

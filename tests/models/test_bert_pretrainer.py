@@ -79,6 +79,16 @@ def test_mlm_loss_is_the_mean_over_real_masked_tokens():
     assert scores["mlm_logits_loss"] == pytest.approx(mlm, rel=1e-5)
     assert scores["nsp_logits_loss"] == pytest.approx(nsp, rel=1e-5)
     assert scores["loss"] == pytest.approx(mlm + nsp, rel=1e-5)
+    model.compile(loss_weights={"mlm_logits": 1.0, "nsp_logits": 3.0})  # tools/pretrain.py's
+    weighted = model.evaluate(
+        FEATURES,
+        {"mlm_logits": MASK_IDS, "nsp_logits": NSP_LABELS},
+        sample_weight={"mlm_logits": MASK_WEIGHTS, "nsp_logits": np.ones(3, "float32")},
+        batch_size=3,
+        verbose=0,
+        return_dict=True,
+    )
+    assert weighted["loss"] == pytest.approx(mlm + 3 * nsp, rel=1e-5)
 
 
 def test_save_load_and_mlm_only(tmp_path):
