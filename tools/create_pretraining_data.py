@@ -36,6 +36,13 @@ def parse_args():
     parser.add_argument("--output-prefix", type=Path, required=True)
     parser.add_argument("--checkpoint", type=Path, default=None, help="its vocabulary is used")
     parser.add_argument("--blank-lines-separate-documents", action="store_true")
+    parser.add_argument(
+        "--min-document-words",
+        type=int,
+        default=0,
+        help="with --blank-lines-separate-documents: a shorter block (a chapter heading) "
+        "joins the next one instead of becoming a document",
+    )
     parser.add_argument("--max-seq-length", type=int, default=128)
     parser.add_argument("--max-predictions-per-seq", type=int, default=20)
     parser.add_argument("--masked-lm-prob", type=float, default=0.15)
@@ -46,7 +53,10 @@ def parse_args():
     parser.add_argument("--compress", action="store_true", help="GZIP the shards")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--seed", type=int, default=12345)
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.min_document_words and not args.blank_lines_separate_documents:
+        parser.error("--min-document-words applies with --blank-lines-separate-documents")
+    return args
 
 
 def tokenize_documents(tokenizer, documents):
@@ -66,7 +76,8 @@ def main():
     start = time.perf_counter()
     tokenizer = BertTokenizer.from_checkpoint(args.checkpoint or reference_checkpoint_path())
     documents = tokenize_documents(
-        tokenizer, read_documents(args.input, args.blank_lines_separate_documents)
+        tokenizer,
+        read_documents(args.input, args.blank_lines_separate_documents, args.min_document_words),
     )
     special = tokenizer.special_ids
     settings = MaskingSettings(

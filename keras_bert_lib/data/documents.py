@@ -1,8 +1,10 @@
 """Plain-text documents for pretraining, split into sentences.
 
 A document is one file, or, with `blank_lines_separate_documents=True`, each block of a file
-between two or more consecutive blank lines. Inside a document, paragraphs are separated by
-blank lines and their lines are joined with spaces.
+between two or more consecutive blank lines (in Project Gutenberg books: chapters, whose
+headings stand between such breaks too; `min_document_words` joins a heading to its chapter).
+Inside a document, paragraphs are separated by blank lines and their lines are joined with
+spaces.
 
 Sentence rule (documented so that data can be rebuilt): a sentence ends after `.`, `!` or
 `?` (plus any closing quotes or brackets) that is followed by whitespace and then an
@@ -41,12 +43,23 @@ def document_sentences(text: str) -> list[str]:
     return [s for paragraph in PARAGRAPH_BREAK.split(text) for s in split_sentences(paragraph)]
 
 
-def read_documents(paths, blank_lines_separate_documents=False) -> list[list[str]]:
+def read_documents(
+    paths, blank_lines_separate_documents=False, min_document_words=0
+) -> list[list[str]]:
     """Documents (lists of sentences) from text files; empty documents are dropped.
 
     Args:
         paths: files, or directories whose `*.txt` files are read in name order.
         blank_lines_separate_documents: bool. Split each file at two or more blank lines.
+        min_document_words: int. With `blank_lines_separate_documents`, a block of fewer
+            words (a title, a chapter heading) joins the block after it (at the end of a
+            file, the one before), as a paragraph of its own, instead of becoming a
+            document: NSP draws its random B segments from random documents, and one made
+            of a heading gives a short B that is easy to tell apart.
+
+    Example:
+
+    >>> read_documents(["books/"], True, min_document_words=50)  # doctest: +SKIP
     """
     files = []
     for path in map(Path, paths):
@@ -58,7 +71,25 @@ def read_documents(paths, blank_lines_separate_documents=False) -> list[list[str
         text = file.read_text(encoding="utf-8")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         parts = DOCUMENT_BREAK.split(text) if blank_lines_separate_documents else [text]
+        if min_document_words:
+            parts = _join_short_blocks(parts, min_document_words)
         documents.extend(d for d in map(document_sentences, parts) if d)
     if not documents:
         raise ValueError(f"The files {[str(f) for f in files]} hold no text.")
     return documents
+
+
+def _join_short_blocks(blocks, min_words):
+    """`blocks` with each run of blocks under `min_words` words joined to the next block."""
+    joined, pending = [], []
+    for block in blocks:
+        pending.append(block)
+        if sum(len(b.split()) for b in pending) >= min_words:
+            joined.append("\n\n".join(pending))
+            pending = []
+    if pending:
+        if joined:
+            joined[-1] = "\n\n".join([joined[-1], *pending])
+        else:
+            joined.append("\n\n".join(pending))
+    return joined

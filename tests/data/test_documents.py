@@ -39,3 +39,18 @@ def test_read_documents_by_file_or_by_blank_lines(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="No text files"):
         read_documents([tmp_path / "empty"])
+
+
+def test_headings_join_the_chapter_after_them(tmp_path):
+    (tmp_path / "book.txt").write_text(
+        "THE BOOK\n\n\nCHAPTER I.\n\n\nIt was a dark night. Rain fell.\n\n\n"
+        "CHAPTER II.\n\n\nMorning came. The end.\n\n\nFINIS\n"
+    )
+    assert read_documents([tmp_path], True, min_document_words=5) == [
+        ["THE BOOK", "CHAPTER I.", "It was a dark night.", "Rain fell."],
+        ["CHAPTER II.", "Morning came.", "The end.", "FINIS"],  # the last one: backwards
+    ]
+    assert len(read_documents([tmp_path], True)) == 6
+    assert read_documents([tmp_path], True, min_document_words=100) == [
+        read_documents([tmp_path])[0]  # nothing long enough: the file is one document
+    ]
