@@ -73,3 +73,13 @@ def test_dropout_is_for_new_models_only(tmp_path):
     )  # fmt: skip
     assert completed.returncode == 2
     assert "--dropout applies to a new model" in completed.stderr
+
+
+def test_min_document_words_needs_blank_line_documents(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "create_pretraining_data.py"), "--input",
+         str(tmp_path), "--output-prefix", str(tmp_path / "out"), "--min-document-words", "50"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert "applies with --blank-lines-separate-documents" in completed.stderr
