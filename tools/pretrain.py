@@ -70,8 +70,7 @@ def parse_args():
         "--nsp-loss-weight",
         type=float,
         default=1.0,
-        help="the loss is MLM + this x NSP (BERT: 1); NSP is learned later than MLM, and a "
-        "larger weight brings it forward",
+        help="the loss is MLM + this x NSP (BERT: 1)",
     )
     parser.add_argument(
         "--no-xla",

@@ -57,6 +57,18 @@ def test_equals_hugging_face_bert_for_pretraining(tmp_path):
     )
 
 
+def score(model):
+    """`evaluate` on the features, with the labels and sample weights the data gives."""
+    return model.evaluate(
+        FEATURES,
+        {"mlm_logits": MASK_IDS, "nsp_logits": NSP_LABELS},
+        sample_weight={"mlm_logits": MASK_WEIGHTS, "nsp_logits": np.ones(3, "float32")},
+        batch_size=3,
+        verbose=0,
+        return_dict=True,
+    )
+
+
 def test_mlm_loss_is_the_mean_over_real_masked_tokens():
     model = tiny()
     outputs = model.predict_on_batch(FEATURES)
@@ -68,26 +80,12 @@ def test_mlm_loss_is_the_mean_over_real_masked_tokens():
 
     mlm = (cross_entropy(outputs["mlm_logits"], MASK_IDS) * MASK_WEIGHTS).sum() / MASK_WEIGHTS.sum()
     nsp = cross_entropy(outputs["nsp_logits"], NSP_LABELS[:, 0]).mean()
-    scores = model.evaluate(
-        FEATURES,
-        {"mlm_logits": MASK_IDS, "nsp_logits": NSP_LABELS},
-        sample_weight={"mlm_logits": MASK_WEIGHTS, "nsp_logits": np.ones(3, "float32")},
-        batch_size=3,
-        verbose=0,
-        return_dict=True,
-    )
+    scores = score(model)
     assert scores["mlm_logits_loss"] == pytest.approx(mlm, rel=1e-5)
     assert scores["nsp_logits_loss"] == pytest.approx(nsp, rel=1e-5)
     assert scores["loss"] == pytest.approx(mlm + nsp, rel=1e-5)
     model.compile(loss_weights={"mlm_logits": 1.0, "nsp_logits": 3.0})  # tools/pretrain.py's
-    weighted = model.evaluate(
-        FEATURES,
-        {"mlm_logits": MASK_IDS, "nsp_logits": NSP_LABELS},
-        sample_weight={"mlm_logits": MASK_WEIGHTS, "nsp_logits": np.ones(3, "float32")},
-        batch_size=3,
-        verbose=0,
-        return_dict=True,
-    )
+    weighted = score(model)
     assert weighted["loss"] == pytest.approx(mlm + 3 * nsp, rel=1e-5)
 
 
