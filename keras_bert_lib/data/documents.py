@@ -81,15 +81,14 @@ def read_documents(
 
 def _join_short_blocks(blocks, min_words):
     """`blocks` with each run of blocks under `min_words` words joined to the next block."""
-    joined, pending = [], []
+    joined, pending, words = [], [], 0
     for block in blocks:
         pending.append(block)
-        if sum(len(b.split()) for b in pending) >= min_words:
+        words += len(block.split())
+        if words >= min_words:
             joined.append("\n\n".join(pending))
-            pending = []
-    if pending:
-        if joined:
-            joined[-1] = "\n\n".join([joined[-1], *pending])
-        else:
-            joined.append("\n\n".join(pending))
+            pending, words = [], 0
+    if pending:  # short blocks at the end join the last document (or are the only one)
+        last = [joined.pop()] if joined else []
+        joined.append("\n\n".join(last + pending))
     return joined
