@@ -79,7 +79,13 @@ def parse_args():
         help="pretraining batches all have one shape, so XLA compiles once; this turns it off",
     )
     parser.add_argument("--backup-every", type=int, default=250)
-    parser.add_argument("--max-valid-batches", type=int, default=50)
+    parser.add_argument(
+        "--max-valid-batches",
+        type=int,
+        default=None,
+        help="score at most this many valid batches (default: all full batches, so the "
+        "figures do not depend on --batch-size)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     add_strategy_flags(parser)
     args = parser.parse_args()
@@ -200,8 +206,12 @@ def main():
 
     valid = pretraining_dataset(
         valid_files, seq_length, predictions, args.batch_size, shuffle=False
-    ).take(args.max_valid_batches)
+    )
+    if args.max_valid_batches:
+        valid = valid.take(args.max_valid_batches)
     scores = ValidScores(valid, baseline)
+    valid_examples = scores.steps * args.batch_size
+    print(f"scoring {valid_examples} valid examples ({scores.steps} batches)", flush=True)
     epochs = -(-args.steps // args.eval_every)
     start = time.perf_counter()
     model.fit(
@@ -221,6 +231,7 @@ def main():
     (output_dir / "encoder" / "vocab.txt").write_text("\n".join(vocabulary) + "\n")
     result = {
         "unigram_cross_entropy": baseline,
+        "valid_examples": valid_examples,
         "wall_seconds": round(seconds, 1),
         "final": scores.history[-1] if scores.history else None,
         "curve": scores.history,

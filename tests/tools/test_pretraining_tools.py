@@ -8,6 +8,7 @@ import sys
 
 from keras_bert_lib import BertClassifier, BertConfig, BertEncoder
 from keras_bert_lib.checkpoints import save_hf
+from keras_bert_lib.data.pretraining_records import count_records
 from tests.tools.tool_runner import REPO, run_tool
 
 WORDS = ["the", "cat", "sat", "on", "mat", "dog", "ran", "home", "a", "big", "red", "."]
@@ -51,7 +52,7 @@ def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
         "pretrain.py", "--train-data", tmp_path / "data" / "train", "--valid-data",
         tmp_path / "data" / "valid", "--checkpoint", checkpoint, "--output-dir",
         tmp_path / "run", "--steps", 6, "--eval-every", 3, "--batch-size", 4,
-        "--backup-every", 2, "--max-valid-batches", 2, "--strategy", "mirrored",
+        "--backup-every", 2, "--strategy", "mirrored",
         "--logical-cpus", 2, "--optimizer", "lamb", "--nsp-loss-weight", 2,
         not_in_stderr=["ran out of data"],  # Keras' warning for data of unknown length
     )  # fmt: skip
@@ -59,6 +60,9 @@ def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
     history = json.loads((tmp_path / "run" / "history.json").read_text())
     assert [row["step"] for row in history["curve"]] == [3, 6]
     assert history["unigram_cross_entropy"] > 0
+    # By default every full batch of the valid shards is scored.
+    valid_records = count_records(sorted((tmp_path / "data").glob("valid-*")))
+    assert history["valid_examples"] == valid_records // 4 * 4 > 8
     assert not (tmp_path / "run" / "backup").exists()
     classifier = BertClassifier.from_checkpoint(tmp_path / "run" / "encoder", num_classes=2)
     assert classifier.predict(["the cat sat"], verbose=0).shape == (1, 2)
