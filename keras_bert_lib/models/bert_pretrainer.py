@@ -8,6 +8,7 @@ from keras_bert_lib.checkpoints.weight_names import assign_weights
 from keras_bert_lib.layers.masked_lm_head import MaskedLMHead
 from keras_bert_lib.models.bert_encoder import INPUT_NAMES, BertEncoder, encoder_inputs
 from keras_bert_lib.models.task import Task
+from keras_bert_lib.training.losses import MaskedLMCrossentropy
 
 MLM, NSP = "mlm_logits", "nsp_logits"
 
@@ -81,12 +82,9 @@ class BertPretrainer(Task):
 
     def default_loss(self):
         # The MLM loss is the mean over real predictions (sum of weighted losses / sum of
-        # weights, as in BERT), not over the padded prediction slots.
-        losses = {
-            MLM: keras.losses.SparseCategoricalCrossentropy(
-                from_logits=True, reduction="mean_with_sample_weight"
-            )
-        }
+        # weights, as in BERT), not over the padded prediction slots, and over those of the
+        # global batch under a distribution strategy.
+        losses = {MLM: MaskedLMCrossentropy()}
         if self.next_sentence:
             losses[NSP] = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
         return losses

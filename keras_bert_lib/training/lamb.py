@@ -12,11 +12,13 @@ import keras
 from keras import ops
 
 from keras_bert_lib.training.no_decay import NO_DECAY
+from keras_bert_lib.training.replica_clipping import ClipAfterAllReduce
 
 
 @keras.saving.register_keras_serializable(package="keras_bert_lib")
-class Lamb(keras.optimizers.Lamb):
-    """LAMB with the reference's weight decay and exclusions.
+class Lamb(ClipAfterAllReduce, keras.optimizers.Lamb):
+    """LAMB with the reference's weight decay and exclusions (and `global_clipnorm` on the
+    gradients summed over replicas, `training/replica_clipping.py`).
 
     Args:
         learning_rate: float or a schedule.

@@ -5,9 +5,24 @@ import keras
 
 from keras_bert_lib.training.lamb import Lamb
 from keras_bert_lib.training.no_decay import NO_DECAY
+from keras_bert_lib.training.replica_clipping import ClipAfterAllReduce
 from keras_bert_lib.training.schedules import WarmupPolynomialDecay
 
 OPTIMIZERS = ("adamw", "lamb")
+
+
+@keras.saving.register_keras_serializable(package="keras_bert_lib")
+class AdamW(ClipAfterAllReduce, keras.optimizers.AdamW):
+    """`keras.optimizers.AdamW` whose `global_clipnorm` clips the gradients summed over the
+    replicas of a distribution strategy (`training/replica_clipping.py`).
+
+    Args:
+        **kwargs: the arguments of `keras.optimizers.AdamW`.
+
+    Example:
+
+    >>> optimizer = AdamW(learning_rate=1e-3, weight_decay=0.01, global_clipnorm=1.0)
+    """
 
 
 def create_optimizer(
@@ -47,7 +62,7 @@ def create_optimizer(
             epsilon=epsilon,
             global_clipnorm=global_clipnorm,
         )
-    optimizer = keras.optimizers.AdamW(
+    optimizer = AdamW(
         learning_rate=schedule,
         weight_decay=weight_decay,
         epsilon=epsilon,

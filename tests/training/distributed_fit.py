@@ -1,9 +1,11 @@
-"""A tiny classifier fitted on raw strings under a named strategy, in a process of its own
-(logical CPU devices and TF_CONFIG must be set before TensorFlow starts). Prints JSON: the
-per-step running mean losses Keras logs, and the trained weights' checksum.
+"""A tiny classifier fitted on raw strings, or a tiny pretrainer fitted on MLM + NSP batches,
+under a named strategy, in a process of its own (logical CPU devices and TF_CONFIG must be
+set before TensorFlow starts). Prints JSON: the per-step running mean losses Keras logs, and
+the trained weights' checksum.
 
-    python -m tests.training.distributed_fit single|mirrored
-    python -m tests.training.distributed_fit worker INDEX PORT,PORT [BACKUP_DIR]
+    python -m tests.training.distributed_fit classifier|pretrainer single|mirrored
+    python -m tests.training.distributed_fit classifier|pretrainer worker INDEX PORT,PORT \
+        [BACKUP_DIR]
 """
 
 import json
@@ -18,12 +20,43 @@ TEXTS = ["The film was great!", "awful acting , bad plot.", "not good", "Very, v
          "the plot was bad", "great acting", "a film", "very awful !"]  # fmt: skip
 
 
+def pretraining_batches(vocab_size):
+    """5 batches of 8 MLM + NSP examples (length 12, 4 prediction slots). Each example has
+    1-4 real predictions, so the halves of a batch (one per replica) hold different numbers:
+    the global mean over real predictions is not the mean of the halves' means."""
+    import numpy as np
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    count, length, slots = 40, 12, 4
+    real = rng.integers(1, slots + 1, count)
+    x = {
+        "token_ids": rng.integers(5, vocab_size, (count, length)).astype("int32"),
+        "segment_ids": np.repeat([[0] * 6 + [1] * 6], count, 0).astype("int32"),
+        "padding_mask": np.ones((count, length), "int32"),
+        "mask_positions": np.stack(
+            [np.sort(rng.choice(np.arange(1, 11), slots, replace=False)) for _ in range(count)]
+        ).astype("int32"),
+    }
+    y = {
+        "mlm_logits": rng.integers(5, vocab_size, (count, slots)).astype("int32"),
+        "nsp_logits": rng.integers(0, 2, (count, 1)).astype("int32"),
+    }
+    weights = {
+        "mlm_logits": (np.arange(slots) < real[:, None]).astype("float32"),
+        "nsp_logits": np.ones(count, "float32"),
+    }
+    halves = weights["mlm_logits"].reshape(5, 2, -1).sum(-1)
+    assert (halves[:, 0] != halves[:, 1]).any(), "the replicas must hold unequal masks"
+    return tf.data.Dataset.from_tensor_slices((x, y, weights)).batch(8)
+
+
 def main():
-    mode = sys.argv[1]
+    kind, mode = sys.argv[1], sys.argv[2]
     backup_dir = None
     if mode == "worker":
-        index, ports = int(sys.argv[2]), sys.argv[3].split(",")
-        backup_dir = sys.argv[4] if len(sys.argv) > 4 else None
+        index, ports = int(sys.argv[3]), sys.argv[4].split(",")
+        backup_dir = sys.argv[5] if len(sys.argv) > 5 else None
         os.environ["TF_CONFIG"] = json.dumps({
             "cluster": {"worker": [f"127.0.0.1:{port}" for port in ports]},
             "task": {"type": "worker", "index": index},
@@ -36,7 +69,7 @@ def main():
     import keras
     import numpy as np
 
-    from keras_bert_lib import BertClassifier, BertConfig, BertEncoder
+    from keras_bert_lib import BertClassifier, BertConfig, BertEncoder, BertPretrainer
     from tests.export.tiny_models import VOCAB, tiny_preprocessor
 
     class StepLosses(keras.callbacks.Callback):
@@ -54,17 +87,20 @@ def main():
             intermediate_size=16, max_position_embeddings=16, hidden_dropout=0.0,
             attention_dropout=0.0,
         )  # fmt: skip
-        model = BertClassifier(
-            BertEncoder(config), num_classes=3, preprocessor=tiny_preprocessor(), dropout=0.0
-        )
+        if kind == "classifier":
+            model = BertClassifier(
+                BertEncoder(config), num_classes=3, preprocessor=tiny_preprocessor(), dropout=0.0
+            )
+        else:
+            model = BertPretrainer(BertEncoder(config))
         model.compile(learning_rate=1e-2)
-    texts = TEXTS * 5
-    labels = np.arange(len(texts)) % 3
     steps = StepLosses()
-    model.fit(
-        texts, labels, batch_size=8, epochs=2, callbacks=[steps], verbose=0,
-        backup_dir=backup_dir, backup_every=2,
-    )  # fmt: skip
+    fit_args = dict(epochs=2, callbacks=[steps], verbose=0, backup_dir=backup_dir, backup_every=2)
+    if kind == "classifier":
+        texts = TEXTS * 5
+        model.fit(texts, np.arange(len(texts)) % 3, batch_size=8, **fit_args)
+    else:
+        model.fit(pretraining_batches(len(VOCAB)), **fit_args)
     weights = sum(float(np.abs(v.numpy()).sum()) for v in model.trainable_variables)
     replicas = strategy.num_replicas_in_sync
     print(json.dumps({"losses": steps.losses, "weights": weights, "replicas": replicas}))

@@ -1,5 +1,6 @@
 """Strategies by name; MirroredStrategy over 2 logical CPUs and MultiWorkerMirroredStrategy
-with 2 worker processes train exactly as one device does (each run in fresh processes)."""
+with 2 worker processes train a classifier and a pretrainer exactly as one device does (each
+run in fresh processes)."""
 
 import json
 import socket
@@ -38,7 +39,12 @@ def free_ports(count):
 
 @pytest.fixture(scope="module")
 def single():
-    return run_fit("single")
+    return run_fit("classifier", "single")
+
+
+@pytest.fixture(scope="module")
+def single_pretrainer():
+    return run_fit("pretrainer", "single")
 
 
 def assert_same_training(run, single):
@@ -52,7 +58,7 @@ def assert_same_training(run, single):
 def test_mirrored_over_two_cpus_trains_as_one_device(single):
     # Shuffled, length-grouped batches: Keras' symbolic build must not draw from the
     # training data (see Task._maybe_symbolic_build).
-    mirrored = run_fit("mirrored")
+    mirrored = run_fit("classifier", "mirrored")
     assert mirrored["replicas"] == 2 and single["replicas"] == 1
     assert_same_training(mirrored, single)
 
@@ -61,12 +67,28 @@ def test_mirrored_over_two_cpus_trains_as_one_device(single):
 def test_multi_worker_with_two_processes_trains_as_one_device(single, tmp_path):
     # A backup directory shared by both workers, as on a shared file system: one writes.
     ports = ",".join(map(str, free_ports(2)))
-    workers = [run_fit("worker", i, ports, tmp_path / "backup", background=True) for i in (0, 1)]
+    workers = [
+        run_fit("classifier", "worker", i, ports, tmp_path / "backup", background=True)
+        for i in (0, 1)
+    ]
     results = [finish(worker) for worker in workers]
     for result in results:
         assert result["replicas"] == 2
         assert_same_training(result, single)
     assert not (tmp_path / "backup").exists()  # removed when training completed
+
+
+@pytest.mark.slow
+def test_pretrainer_under_both_strategies_trains_as_one_device(single_pretrainer):
+    # The replicas hold different numbers of real masked tokens: the MLM loss must be the
+    # mean over the global batch's, not the mean of the replicas' means.
+    mirrored = run_fit("pretrainer", "mirrored")
+    assert mirrored["replicas"] == 2
+    assert_same_training(mirrored, single_pretrainer)
+    ports = ",".join(map(str, free_ports(2)))
+    workers = [run_fit("pretrainer", "worker", i, ports, background=True) for i in (0, 1)]
+    for worker in workers:
+        assert_same_training(finish(worker), single_pretrainer)
 
 
 def test_strategy_names_and_settings_are_checked(monkeypatch):

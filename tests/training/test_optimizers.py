@@ -46,3 +46,25 @@ def test_no_weight_decay_on_layer_norm_and_bias():
         moved = not np.allclose(variable.numpy(), old)
         excluded = any(name in variable.path for name in ("bias", "gamma", "beta"))
         assert moved != excluded, variable.path
+
+
+def test_one_device_clips_the_global_norm_as_keras_does():
+    # The replica-aware clipping (training/replica_clipping.py) is Keras' own on one device.
+    big, small = np.full((4, 25), 5.0, "float32"), np.full((4, 25), 0.05, "float32")  # norm 50, 0.5
+
+    def train(optimizer):
+        variable = keras.Variable(np.zeros((4, 25), "float32"))
+        for gradient in (big, small):
+            optimizer.apply_gradients([(gradient, variable)])
+        return variable.numpy()
+
+    settings = dict(total_steps=10, warmup_ratio=0.0, weight_decay=0.0)
+    ours = train(create_optimizer(1e-1, **settings))
+    schedule = WarmupPolynomialDecay(1e-1, total_steps=10, warmup_steps=0)
+    reference = keras.optimizers.AdamW(
+        schedule, weight_decay=0.0, epsilon=1e-8, global_clipnorm=1.0
+    )
+    np.testing.assert_allclose(ours, train(reference), rtol=1e-6)
+    # Adam ignores a constant scale, not a clipped step followed by an unclipped one.
+    unclipped = train(create_optimizer(1e-1, global_clipnorm=None, **settings))
+    assert not np.allclose(ours, unclipped, rtol=1e-3)

@@ -1,0 +1,44 @@
+"""Gradient clipping after the gradients of all replicas are summed.
+
+Keras 3 (TensorFlow backend) clips in `Optimizer._backend_apply_gradients`, before
+`_backend_update_step` all-reduces the replicas' gradients: under a distribution strategy each
+replica clips its own share, so `global_clipnorm` bounds the parts, not the sum, and training
+differs from one device with the same global batch as soon as clipping acts (tf.keras 2
+refused clipping under strategies for this reason: tensorflow/tensorflow#33929). With more
+than one replica, this mixin leaves `_clip_gradients` to `_backend_update_step` and clips
+there, after the all-reduce and before the update, once for all replicas alike.
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+
+def _replicas() -> int:
+    context = tf.distribute.get_replica_context()
+    return context.num_replicas_in_sync if context is not None else 1
+
+
+class ClipAfterAllReduce:
+    """Mixin for a `keras.optimizers.Optimizer` (first base): clipping of the summed
+    gradients under a distribution strategy; one replica behaves as Keras does."""
+
+    def _clip_gradients(self, grads):
+        if _replicas() > 1:
+            return grads  # clipped in _backend_update_step, after the all-reduce
+        return super()._clip_gradients(grads)
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        if _replicas() == 1:
+            return super()._backend_update_step(grads, trainable_variables, learning_rate)
+        # Keras' own `_backend_update_step` with the clipping put between its two steps.
+        variables = [v.value if isinstance(v, keras.Variable) else v for v in trainable_variables]
+        reduced = self._all_reduce_sum_gradients(list(zip(grads, variables, strict=True)))
+        clipped = super()._clip_gradients([grad for grad, _ in reduced])
+        tf.__internal__.distribute.interim.maybe_merge_call(
+            self._distributed_tf_update_step,
+            self._distribution_strategy,
+            list(zip(clipped, variables, strict=True)),
+            learning_rate,
+        )
