@@ -7,7 +7,8 @@
     python tools/pretrain.py --train-data runs/pretraining_data/train \
         --valid-data runs/pretraining_data/valid --preset bert_tiny --output-dir runs/pretrain
 
-From scratch with `--preset` (vocabulary of the data's tokenizer), or from `--checkpoint`.
+From scratch with `--preset` (vocabulary of the data's tokenizer), or from `--checkpoint` (a
+Hugging Face or Google checkpoint, or a `pretrainer.keras` this tool wrote).
 Every `--eval-every` steps the valid shards are scored (MLM loss over the real masked
 tokens, MLM and NSP accuracy) and printed beside the cross-entropy of a unigram model of the
 training wordpieces, the floor a model that learned anything must beat. Weights and
@@ -167,8 +168,9 @@ def main():
     keras.utils.set_random_seed(args.seed)
     train_files, seq_length, predictions, data_checkpoint = data_settings(args.train_data)
     valid_files, _, _, _ = data_settings(args.valid_data)
-    tokenizer_source = args.checkpoint or data_checkpoint
-    vocabulary = BertTokenizer.from_checkpoint(tokenizer_source).vocabulary
+    # The vocabulary whose ids the shards hold, also when going on from a checkpoint (which
+    # may be a `.keras` pretrainer with no vocab.txt beside it, such as OUTPUT/pretrainer.keras).
+    vocabulary = BertTokenizer.from_checkpoint(data_checkpoint).vocabulary
     with strategy.scope():
         if args.checkpoint:
             model = BertPretrainer.from_checkpoint(args.checkpoint)

@@ -64,6 +64,15 @@ def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
     valid_records = count_records(sorted((tmp_path / "data").glob("valid-*")))
     assert history["valid_examples"] == valid_records // 4 * 4 > 8
     assert not (tmp_path / "run" / "backup").exists()
+    # Going on from the pretrainer it wrote (no vocab.txt beside it: the data's vocabulary).
+    run_tool(
+        "pretrain.py", "--train-data", tmp_path / "data" / "train", "--valid-data",
+        tmp_path / "data" / "valid", "--checkpoint", tmp_path / "run" / "pretrainer.keras",
+        "--output-dir", tmp_path / "more", "--steps", 2, "--eval-every", 2, "--batch-size", 4,
+    )  # fmt: skip
+    more = json.loads((tmp_path / "more" / "history.json").read_text())
+    assert [row["step"] for row in more["curve"]] == [2]
+    assert (tmp_path / "more" / "encoder" / "vocab.txt").read_text().split() == VOCAB
     classifier = BertClassifier.from_checkpoint(tmp_path / "run" / "encoder", num_classes=2)
     assert classifier.predict(["the cat sat"], verbose=0).shape == (1, 2)
 
