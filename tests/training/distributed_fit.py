@@ -3,9 +3,10 @@ under a named strategy, in a process of its own (logical CPU devices and TF_CONF
 set before TensorFlow starts). Prints JSON: the per-step running mean losses Keras logs, and
 the trained weights' checksum.
 
-    python -m tests.training.distributed_fit classifier|pretrainer single|mirrored
-    python -m tests.training.distributed_fit classifier|pretrainer worker INDEX PORT,PORT \
-        [BACKUP_DIR]
+    python -m tests.training.distributed_fit KIND single|mirrored
+    python -m tests.training.distributed_fit KIND worker INDEX PORT,PORT [BACKUP_DIR]
+
+KIND: classifier, pretrainer (AdamW) or pretrainer_lamb.
 """
 
 import json
@@ -93,7 +94,7 @@ def main():
             )
         else:
             model = BertPretrainer(BertEncoder(config))
-        model.compile(learning_rate=1e-2)
+        model.compile(optimizer="lamb" if kind == "pretrainer_lamb" else "auto", learning_rate=1e-2)
     steps = StepLosses()
     fit_args = dict(epochs=2, callbacks=[steps], verbose=0, backup_dir=backup_dir, backup_every=2)
     if kind == "classifier":

@@ -91,6 +91,13 @@ def test_pretrainer_under_both_strategies_trains_as_one_device(single_pretrainer
         assert_same_training(finish(worker), single_pretrainer)
 
 
+@pytest.mark.slow
+def test_pretrainer_with_lamb_under_mirrored_trains_as_one_device():
+    # LAMB clips after the all-reduce too (training/replica_clipping.py).
+    single = run_fit("pretrainer_lamb", "single")
+    assert_same_training(run_fit("pretrainer_lamb", "mirrored"), single)
+
+
 def test_strategy_names_and_settings_are_checked(monkeypatch):
     assert make_strategy().num_replicas_in_sync == 1
     with pytest.raises(ValueError, match="strategy must be one of"):
