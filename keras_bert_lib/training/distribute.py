@@ -3,7 +3,8 @@
 Build the model (and compile it) under `strategy.scope()`; `Task.fit` does the rest: text is
 tokenized in `tf.data`, so no string tensor enters a replica, and `Task` works around the
 Keras 3 defects met under strategies (see `Task._maybe_symbolic_build` and
-`Task._reducible_logs`).
+`Task._reducible_logs`; the optimizers clip after the all-reduce, `replica_clipping.py`, and
+the MLM loss averages over the global batch, `losses.MaskedLMCrossentropy`).
 
     strategy = make_strategy("mirrored")
     with strategy.scope():
@@ -92,6 +93,13 @@ def _check_tf_config():
         raise ValueError(f"TF_CONFIG is not valid JSON: {error}.") from error
     if "cluster" not in config or "task" not in config:
         raise ValueError("TF_CONFIG needs a 'cluster' and a 'task' entry.")
+
+
+def synced_replica_context():
+    """The current replica context when more than one replica trains in sync, else None (one
+    device, or outside a replica function)."""
+    context = tf.distribute.get_replica_context()
+    return context if context is not None and context.num_replicas_in_sync > 1 else None
 
 
 def is_chief(strategy) -> bool:

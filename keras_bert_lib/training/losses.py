@@ -6,6 +6,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_bert_lib.training.distribute import synced_replica_context
+
 
 @keras.saving.register_keras_serializable(package="keras_bert_lib")
 class ScaledBinaryCrossentropy(keras.losses.Loss):
@@ -86,9 +88,9 @@ class MaskedLMCrossentropy(keras.losses.Loss):
             weights = ops.reshape(ops.cast(sample_weight, "float32"), ops.shape(losses))
             total = ops.sum(losses * weights)
             count = ops.sum(weights)
-            replica = tf.distribute.get_replica_context()
-            if replica is not None and replica.num_replicas_in_sync > 1:
-                count = replica.all_reduce(tf.distribute.ReduceOp.SUM, count)
+            replicas = synced_replica_context()
+            if replicas is not None:
+                count = replicas.all_reduce(tf.distribute.ReduceOp.SUM, count)
             # Not divided by the number of replicas as Keras' own reductions are: the
             # replicas' gradients are summed, and the sum of their `total / count` is the
             # global mean.

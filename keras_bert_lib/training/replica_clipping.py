@@ -14,10 +14,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-
-def _replicas() -> int:
-    context = tf.distribute.get_replica_context()
-    return context.num_replicas_in_sync if context is not None else 1
+from keras_bert_lib.training.distribute import synced_replica_context
 
 
 class ClipAfterAllReduce:
@@ -25,12 +22,12 @@ class ClipAfterAllReduce:
     gradients under a distribution strategy; one replica behaves as Keras does."""
 
     def _clip_gradients(self, grads):
-        if _replicas() > 1:
+        if synced_replica_context() is not None:
             return grads  # clipped in _backend_update_step, after the all-reduce
         return super()._clip_gradients(grads)
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate):
-        if _replicas() == 1:
+        if synced_replica_context() is None:
             return super()._backend_update_step(grads, trainable_variables, learning_rate)
         # Keras' own `_backend_update_step` with the clipping put between its two steps.
         variables = [v.value if isinstance(v, keras.Variable) else v for v in trainable_variables]
