@@ -8,6 +8,8 @@
 Everything is core TF plus tensorflow-text's FastWordpieceTokenize, which TF Serving has.
 """
 
+from typing import NamedTuple
+
 import tensorflow as tf
 
 from keras_bert_lib.text.normalization_table import SPACE
@@ -26,21 +28,15 @@ def _shift_right(values, first):
     return tf.concat([tf.fill([1], first), values[:-1]], axis=0)
 
 
-def tokenize_exact(strings, table, wordpiece, max_chars_per_word, unk_id):
-    """Tokenizes a `[batch]` string tensor.
+class _Words(NamedTuple):
+    chars: tf.Tensor  # normalized code points of all words, concatenated
+    char_source: tf.Tensor  # each one's position in its input string
+    word_chars: tf.RaggedTensor  # `chars` grouped by word
+    word_owner: tf.Tensor  # the input string of each word
 
-    Args:
-        strings: `[batch]` tf.string; invalid UTF-8 decodes to U+FFFD (which BERT deletes).
-        table: a `CodePointTable`.
-        wordpiece: a `text.FastWordpieceTokenizer` with `no_pretokenization=True`.
-        max_chars_per_word: int. Longer words become one `[UNK]`, as in the reference.
-        unk_id: int. The id of `[UNK]`.
 
-    Returns:
-        `(ids, starts, ends)`, int32 RaggedTensors `[batch, None]`; `starts`/`ends` are
-        code-point positions in the input string, so `text[start:end]` is the token's text.
-    """
-    batch = tf.shape(strings, out_type=tf.int64)[0]
+def _split_words(strings, table):
+    """Decodes, normalizes and splits `[batch]` strings into the words WordPiece sees."""
     code_points = tf.strings.unicode_decode(
         strings, "UTF-8", errors="replace", replacement_char=0xFFFD
     )
@@ -61,14 +57,48 @@ def tokenize_exact(strings, table, wordpiece, max_chars_per_word, unk_id):
         (_shift_right(normalized, SPACE) == SPACE) | (_shift_right(owner, -1) != owner)
     )
     chars = tf.boolean_mask(normalized, is_char)
-    char_source = tf.boolean_mask(source, is_char)
     starts_word = tf.boolean_mask(starts_word, is_char)
     word_of_char = tf.cumsum(tf.cast(starts_word, tf.int32)) - 1
-    word_owner = tf.boolean_mask(tf.boolean_mask(owner, is_char), starts_word)
     num_words = tf.reduce_sum(tf.cast(starts_word, tf.int32))
-    word_chars = tf.RaggedTensor.from_value_rowids(
-        chars, word_of_char, nrows=num_words, validate=False
+    return _Words(
+        chars=chars,
+        char_source=tf.boolean_mask(source, is_char),
+        word_chars=tf.RaggedTensor.from_value_rowids(
+            chars, word_of_char, nrows=num_words, validate=False
+        ),
+        word_owner=tf.boolean_mask(tf.boolean_mask(owner, is_char), starts_word),
     )
+
+
+def normalized_words(strings, table):
+    """The words WordPiece sees in each of `[batch]` strings: normalized by `table` (a
+    `CodePointTable`) and split at whitespace and around punctuation and CJK characters, as
+    the reference's pre-tokenizer does. A `[batch, None]` tf.string RaggedTensor."""
+    split = _split_words(strings, table)
+    return tf.RaggedTensor.from_value_rowids(
+        tf.strings.unicode_encode(split.word_chars, "UTF-8"),
+        tf.cast(split.word_owner, tf.int64),
+        nrows=tf.shape(strings, out_type=tf.int64)[0],
+        validate=False,
+    )
+
+
+def tokenize_exact(strings, table, wordpiece, max_chars_per_word, unk_id):
+    """Tokenizes a `[batch]` string tensor.
+
+    Args:
+        strings: `[batch]` tf.string; invalid UTF-8 decodes to U+FFFD (which BERT deletes).
+        table: a `CodePointTable`.
+        wordpiece: a `text.FastWordpieceTokenizer` with `no_pretokenization=True`.
+        max_chars_per_word: int. Longer words become one `[UNK]`, as in the reference.
+        unk_id: int. The id of `[UNK]`.
+
+    Returns:
+        `(ids, starts, ends)`, int32 RaggedTensors `[batch, None]`; `starts`/`ends` are
+        code-point positions in the input string, so `text[start:end]` is the token's text.
+    """
+    batch = tf.shape(strings, out_type=tf.int64)[0]
+    chars, char_source, word_chars, word_owner = _split_words(strings, table)
     words = tf.strings.unicode_encode(word_chars, "UTF-8")
 
     pieces, piece_begin, piece_end = wordpiece.tokenize_with_offsets(words)

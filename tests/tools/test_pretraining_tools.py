@@ -1,12 +1,12 @@
-"""tools/create_pretraining_data.py and tools/pretrain.py end to end on tiny text and a tiny
-checkpoint: shards, the unigram baseline, a pretraining run (MirroredStrategy over two
-logical CPUs, LAMB), and the encoder it writes."""
+"""tools/create_vocab.py, create_pretraining_data.py and pretrain.py end to end on tiny text
+and a tiny checkpoint: a learned vocabulary, shards, the unigram baseline, pretraining runs
+(MirroredStrategy over two logical CPUs, LAMB; from scratch) and the encoder they write."""
 
 import json
 import subprocess
 import sys
 
-from keras_bert_lib import BertClassifier, BertConfig, BertEncoder
+from keras_bert_lib import BertClassifier, BertConfig, BertEncoder, BertTokenizer
 from keras_bert_lib.checkpoints import save_hf
 from keras_bert_lib.data.pretraining_records import count_records
 from tests.tools.tool_runner import REPO, run_tool
@@ -96,3 +96,35 @@ def test_min_document_words_needs_blank_line_documents(tmp_path):
     )  # fmt: skip
     assert completed.returncode == 2
     assert "applies with --blank-lines-separate-documents" in completed.stderr
+
+
+def test_from_scratch_with_a_vocabulary_learned_from_the_documents(tmp_path):
+    from transformers import BertTokenizerFast
+
+    make_data(tmp_path)  # for its three documents
+    run_tool("create_vocab.py", "--input", tmp_path, "--output-dir", tmp_path / "vocab",
+        "--vocab-size", 64)  # fmt: skip
+    tokens = (tmp_path / "vocab" / "vocab.txt").read_text().split("\n")[:-1]
+    assert tokens[:5] == ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    assert {"the", "cat", "mat"} <= set(tokens) and len(tokens) <= 64
+    # Both tokenizers read the directory as uncased, and agree.
+    text = "The big red Dog sat on a mat."
+    ours = BertTokenizer.from_checkpoint(tmp_path / "vocab")
+    reference = BertTokenizerFast.from_pretrained(str(tmp_path / "vocab"))
+    assert ours.lowercase and reference.do_lower_case
+    expected = reference(text, add_special_tokens=False)["input_ids"]
+    assert ours.tokenize([text]).to_list() == [expected]
+
+    for split, dupe in (("train", 2), ("valid", 1)):
+        run_tool("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
+            tmp_path / "data" / split, "--checkpoint", tmp_path / "vocab", "--dupe-factor",
+            dupe, "--num-shards", 1, "--max-seq-length", 24, "--max-predictions-per-seq", 4,
+            "--seed", dupe)  # fmt: skip
+    run_tool(
+        "pretrain.py", "--train-data", tmp_path / "data" / "train", "--valid-data",
+        tmp_path / "data" / "valid", "--preset", "bert_tiny", "--output-dir", tmp_path / "run",
+        "--steps", 2, "--eval-every", 2, "--batch-size", 4,
+    )  # fmt: skip
+    encoder = BertEncoder.from_checkpoint(tmp_path / "run" / "encoder")
+    assert encoder.config.vocab_size == len(tokens)
+    assert (tmp_path / "run" / "encoder" / "vocab.txt").read_text().split() == tokens
