@@ -68,10 +68,15 @@ def parse_args():
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adamw")
     parser.add_argument(
+        "--mlm-only",
+        action="store_true",
+        help="no next-sentence head or loss (RoBERTa style); a .keras pretrainer keeps its own",
+    )
+    parser.add_argument(
         "--nsp-loss-weight",
         type=float,
-        default=1.0,
-        help="the loss is MLM + this x NSP (BERT: 1)",
+        default=None,
+        help="the loss is MLM + this x NSP (default 1, BERT's)",
     )
     parser.add_argument(
         "--no-xla",
@@ -92,6 +97,8 @@ def parse_args():
     args = parser.parse_args()
     if args.dropout is not None and args.checkpoint:
         parser.error("--dropout applies to a new model (--preset); a checkpoint keeps its own")
+    if args.mlm_only and args.nsp_loss_weight is not None:
+        parser.error("--nsp-loss-weight applies to a pretrainer with NSP, not --mlm-only")
     return args
 
 
@@ -145,20 +152,23 @@ class ValidScores(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         scores = self.model.evaluate(self.dataset, steps=self.steps, verbose=0, return_dict=True)
         step = int(self.model.optimizer.iterations.numpy())
+        # Keras names the metrics of a lone output (MLM only) without the output's name.
+        mlm = "mlm_logits_" if self.model.next_sentence else ""
         row = {
             "step": step,
             "train_loss": float(logs["loss"]),
-            "valid_mlm_loss": scores["mlm_logits_loss"],
-            "valid_mlm_accuracy": scores["mlm_logits_accuracy"],
-            "valid_nsp_accuracy": scores["nsp_logits_accuracy"],
+            "valid_mlm_loss": scores[f"{mlm}loss"],
+            "valid_mlm_accuracy": scores[f"{mlm}accuracy"],
         }
-        self.history.append(row)
-        print(
+        line = (
             f"\nstep {step}: valid MLM loss {row['valid_mlm_loss']:.4f} (unigram "
-            f"{self.baseline:.4f}), MLM acc {row['valid_mlm_accuracy']:.4f}, NSP acc "
-            f"{row['valid_nsp_accuracy']:.4f}",
-            flush=True,
+            f"{self.baseline:.4f}), MLM acc {row['valid_mlm_accuracy']:.4f}"
         )
+        if self.model.next_sentence:
+            row["valid_nsp_accuracy"] = scores["nsp_logits_accuracy"]
+            line += f", NSP acc {row['valid_nsp_accuracy']:.4f}"
+        self.history.append(row)
+        print(line, flush=True)
 
 
 def main():
@@ -173,13 +183,17 @@ def main():
     vocabulary = BertTokenizer.from_checkpoint(data_checkpoint).vocabulary
     with strategy.scope():
         if args.checkpoint:
-            model = BertPretrainer.from_checkpoint(args.checkpoint)
+            model = BertPretrainer.from_checkpoint(args.checkpoint, next_sentence=not args.mlm_only)
         else:
             overrides = {"vocab_size": len(vocabulary)}
             if args.dropout is not None:
                 overrides.update(hidden_dropout=args.dropout, attention_dropout=args.dropout)
             config = BertConfig.from_preset(args.preset, **overrides)
-            model = BertPretrainer(BertEncoder(config))
+            model = BertPretrainer(BertEncoder(config), next_sentence=not args.mlm_only)
+        if args.mlm_only and model.next_sentence:
+            raise SystemExit(f"--mlm-only: the pretrainer in {args.checkpoint} has an NSP head.")
+        if args.nsp_loss_weight is not None and not model.next_sentence:
+            raise SystemExit(f"--nsp-loss-weight: the pretrainer in {args.checkpoint} is MLM only.")
         if model.encoder.config.vocab_size != len(vocabulary):
             raise SystemExit(
                 f"The model has {model.encoder.config.vocab_size} token ids but the data's "
@@ -193,7 +207,12 @@ def main():
             learning_rate=args.learning_rate,
             warmup_ratio=args.warmup_ratio,
             weight_decay=args.weight_decay,
-            loss_weights={MLM: 1.0, NSP: args.nsp_loss_weight} if model.next_sentence else None,
+            loss_weights={
+                MLM: 1.0,
+                NSP: 1.0 if args.nsp_loss_weight is None else args.nsp_loss_weight,
+            }
+            if model.next_sentence
+            else None,
         )
     baseline = unigram_cross_entropy(
         train_files, valid_files, seq_length, predictions, model.encoder.config.vocab_size
@@ -203,11 +222,21 @@ def main():
 
     def train():  # rebuilt per fit call: a resumed run then sees the same batches
         return pretraining_dataset(
-            train_files, seq_length, predictions, args.batch_size, seed=args.seed
+            train_files,
+            seq_length,
+            predictions,
+            args.batch_size,
+            seed=args.seed,
+            next_sentence=model.next_sentence,
         ).repeat()
 
     valid = pretraining_dataset(
-        valid_files, seq_length, predictions, args.batch_size, shuffle=False
+        valid_files,
+        seq_length,
+        predictions,
+        args.batch_size,
+        shuffle=False,
+        next_sentence=model.next_sentence,
     )
     if args.max_valid_batches:
         valid = valid.take(args.max_valid_batches)

@@ -106,21 +106,29 @@ def parse_example(record, max_seq_length, max_predictions_per_seq) -> dict:
     }
 
 
-def to_training_batch(features) -> tuple:
-    """Parsed features -> `(x, y, sample_weight)` for `BertPretrainer.fit`."""
+def to_training_batch(features, next_sentence=True) -> tuple:
+    """Parsed features -> `(x, y, sample_weight)` for `BertPretrainer.fit`; without the
+    next-sentence labels for an MLM-only pretrainer (`next_sentence=False`)."""
     x = {name: features[name] for name in (*INT_FEATURES, "mask_positions")}
-    y = {"mlm_logits": features["mask_ids"], "nsp_logits": features["next_sentence_label"]}
-    weights = {
-        "mlm_logits": features["mask_weights"],
-        "nsp_logits": tf.ones_like(features["next_sentence_label"][:, 0], tf.float32),
-    }
+    y = {"mlm_logits": features["mask_ids"]}
+    weights = {"mlm_logits": features["mask_weights"]}
+    if next_sentence:
+        y["nsp_logits"] = features["next_sentence_label"]
+        weights["nsp_logits"] = tf.ones_like(features["next_sentence_label"][:, 0], tf.float32)
     return x, y, weights
 
 
 def pretraining_dataset(
-    files, max_seq_length, max_predictions_per_seq, batch_size, shuffle=True, seed=0
+    files,
+    max_seq_length,
+    max_predictions_per_seq,
+    batch_size,
+    shuffle=True,
+    seed=0,
+    next_sentence=True,
 ) -> tf.data.Dataset:
-    """Batches `(x, y, sample_weight)` from shards (GZIP files end in `.gz`)."""
+    """Batches `(x, y, sample_weight)` from shards (GZIP files end in `.gz`); with
+    `next_sentence=False`, for an MLM-only pretrainer (no `nsp_logits` labels)."""
     files = sorted(str(f) for f in files)
     if not files:
         raise ValueError("No pretraining shards given.")
@@ -131,7 +139,9 @@ def pretraining_dataset(
         lambda record: parse_example(record, max_seq_length, max_predictions_per_seq),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
-    dataset = dataset.batch(batch_size, drop_remainder=True).map(to_training_batch)
+    dataset = dataset.batch(batch_size, drop_remainder=True).map(
+        lambda features: to_training_batch(features, next_sentence)
+    )
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 

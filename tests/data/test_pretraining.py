@@ -137,4 +137,6 @@ def test_records_round_trip_byte_identical_reruns_and_missing_shards_only(tmp_pa
     assert y["mlm_logits"][0, :real].numpy().tolist() == first.mask_ids
     assert weights["mlm_logits"][0].numpy().tolist() == [1.0] * real + [0.0] * (20 - real)
     assert y["nsp_logits"][0, 0] == first.next_sentence_label
+    x, y, weights = next(iter(pretraining_dataset(paths[:1], 32, 20, 2, next_sentence=False)))
+    assert list(y) == list(weights) == ["mlm_logits"] and "token_ids" in x
     assert shard_paths("p", 2, compress=True)[1].name == "p-00001-of-00002.tfrecord.gz"

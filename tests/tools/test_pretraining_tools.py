@@ -120,11 +120,21 @@ def test_from_scratch_with_a_vocabulary_learned_from_the_documents(tmp_path):
             tmp_path / "data" / split, "--checkpoint", tmp_path / "vocab", "--dupe-factor",
             dupe, "--num-shards", 1, "--max-seq-length", 24, "--max-predictions-per-seq", 4,
             "--seed", dupe)  # fmt: skip
-    run_tool(
-        "pretrain.py", "--train-data", tmp_path / "data" / "train", "--valid-data",
-        tmp_path / "data" / "valid", "--preset", "bert_tiny", "--output-dir", tmp_path / "run",
-        "--steps", 2, "--eval-every", 2, "--batch-size", 4,
-    )  # fmt: skip
+    shards = tmp_path / "data"
+    data = ["--train-data", shards / "train", "--valid-data", shards / "valid"]
+    run_tool("pretrain.py", *data, "--preset", "bert_tiny", "--mlm-only", "--output-dir",
+        tmp_path / "run", "--steps", 2, "--eval-every", 2, "--batch-size", 4)  # fmt: skip
     encoder = BertEncoder.from_checkpoint(tmp_path / "run" / "encoder")
     assert encoder.config.vocab_size == len(tokens)
     assert (tmp_path / "run" / "encoder" / "vocab.txt").read_text().split() == tokens
+    # MLM only (RoBERTa style): the records' NSP labels are left out, no NSP score.
+    final = json.loads((tmp_path / "run" / "history.json").read_text())["final"]
+    assert final["valid_mlm_loss"] > 0 and "valid_nsp_accuracy" not in final
+    pretrainer = tmp_path / "run" / "pretrainer.keras"
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "pretrain.py"), *map(str, data), "--checkpoint",
+         str(pretrainer), "--output-dir", str(tmp_path / "more"), "--nsp-loss-weight", "2"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert completed.returncode == 1
+    assert f"the pretrainer in {pretrainer} is MLM only" in completed.stderr
