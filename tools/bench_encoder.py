@@ -10,12 +10,12 @@ sequences/s and achieved GFLOP/s (matrix multiplications only) for `tf.function`
 
 import argparse
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from bench_timing import time_calls  # noqa: E402
 
 from keras_bert_lib import BertConfig, BertEncoder  # noqa: E402
 from keras_bert_lib.config import PRESETS  # noqa: E402
@@ -28,18 +28,6 @@ def forward_flops(config: BertConfig, length: int) -> float:
     feed_forward = 2 * 2 * length * hidden * inner
     attention = 2 * 2 * length * length * hidden
     return config.num_layers * (projections + feed_forward + attention) + 2 * hidden * hidden
-
-
-def time_calls(run, iterations: int, warmup: int) -> float:
-    """Seconds per call, the median of `iterations` after `warmup` untimed calls."""
-    for _ in range(warmup):
-        run()
-    times = []
-    for _ in range(iterations):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def keras_runner(encoder, batch, jit_compile):

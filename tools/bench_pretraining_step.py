@@ -11,12 +11,13 @@ learned from their corpus (`tools/create_vocab.py`).
 """
 
 import argparse
+import functools
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
+from bench_timing import time_calls  # noqa: E402
 
 from keras_bert_lib import BertConfig, BertEncoder  # noqa: E402
 from keras_bert_lib.config import PRESETS  # noqa: E402
@@ -66,14 +67,8 @@ def main():
         batch = random_batch(
             vocab_size, args.sequence_length, args.predictions, args.batch_size, rng
         )
-        for _ in range(args.warmup):
-            model.train_on_batch(*batch)
-        times = []
-        for _ in range(args.iterations):
-            start = time.perf_counter()
-            model.train_on_batch(*batch)
-            times.append(time.perf_counter() - start)
-        seconds = float(np.median(times))
+        step = functools.partial(model.train_on_batch, *batch)
+        seconds = time_calls(step, args.iterations, args.warmup)
         print(f"{vocab_size:>6} {1000 * seconds:8.0f} {args.batch_size / seconds:11.1f}")
 
 
