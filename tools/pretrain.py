@@ -28,6 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 from keras_bert_lib import BertConfig, BertEncoder, BertTokenizer  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path, save_hf  # noqa: E402
@@ -148,6 +149,9 @@ class ValidScores(keras.callbacks.Callback):
         self.dataset, self.baseline, self.history = dataset, baseline, []
         # TFRecord datasets do not know their length; Keras warns when one runs out.
         self.steps = int(dataset.reduce(0, lambda count, _: count + 1))
+        self.examples = int(
+            dataset.reduce(0, lambda count, batch: count + tf.shape(batch[1]["mlm_logits"])[0])
+        )
 
     def on_epoch_end(self, epoch, logs=None):
         scores = self.model.evaluate(self.dataset, steps=self.steps, verbose=0, return_dict=True)
@@ -237,11 +241,12 @@ def main():
         args.batch_size,
         shuffle=False,
         next_sentence=model.next_sentence,
+        drop_remainder=False,
     )
     if args.max_valid_batches:
         valid = valid.take(args.max_valid_batches)
     scores = ValidScores(valid, baseline)
-    valid_examples = scores.steps * args.batch_size
+    valid_examples = scores.examples
     print(f"scoring {valid_examples} valid examples ({scores.steps} batches)", flush=True)
     epochs = -(-args.steps // args.eval_every)
     start = time.perf_counter()

@@ -126,9 +126,13 @@ def pretraining_dataset(
     shuffle=True,
     seed=0,
     next_sentence=True,
+    drop_remainder=True,
 ) -> tf.data.Dataset:
     """Batches `(x, y, sample_weight)` from shards (GZIP files end in `.gz`); with
-    `next_sentence=False`, for an MLM-only pretrainer (no `nsp_logits` labels)."""
+    `next_sentence=False`, for an MLM-only pretrainer (no `nsp_logits` labels).
+
+    Training batches all have `batch_size` rows (one shape, one XLA compilation); pass
+    `drop_remainder=False` to evaluate: the last, smaller batch then scores the rest."""
     files = sorted(str(f) for f in files)
     if not files:
         raise ValueError("No pretraining shards given.")
@@ -139,7 +143,7 @@ def pretraining_dataset(
         lambda record: parse_example(record, max_seq_length, max_predictions_per_seq),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
-    dataset = dataset.batch(batch_size, drop_remainder=True).map(
+    dataset = dataset.batch(batch_size, drop_remainder=drop_remainder).map(
         lambda features: to_training_batch(features, next_sentence)
     )
     return dataset.prefetch(tf.data.AUTOTUNE)

@@ -80,6 +80,10 @@ class BertPretrainer(Task):
         self.nsp_head = nsp_head if next_sentence else None
         self._finish_init(None)
 
+    @property
+    def uses_pooled_output(self):
+        return getattr(self, "next_sentence", True)  # unset while the graph is being built
+
     def default_loss(self):
         # The MLM loss is the mean over real predictions (sum of weighted losses / sum of
         # weights, as in BERT), not over the padded prediction slots, and over those of the

@@ -56,6 +56,7 @@ class BertSpanLabeler(Task):
 
     # The reference recipe (REFERENCE_RESULTS.md): batch 16, 1 epoch, 1e-4.
     default_learning_rate = 1e-4
+    uses_pooled_output = False
 
     def __init__(self, encoder, preprocessor=None, doc_stride=128, max_query_length=64, **kwargs):
         if not isinstance(encoder, BertEncoder):

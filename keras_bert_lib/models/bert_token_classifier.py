@@ -56,6 +56,8 @@ class BertTokenClassifier(Task):
     From a checkpoint: `BertTokenClassifier.from_checkpoint(path, tag_names=[...])`.
     """
 
+    uses_pooled_output = False
+
     def __init__(self, encoder, tag_names, preprocessor=None, dropout=0.1, **kwargs):
         if not isinstance(encoder, BertEncoder):
             raise TypeError(f"encoder must be a BertEncoder, got {type(encoder).__name__}.")

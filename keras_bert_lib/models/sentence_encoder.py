@@ -42,6 +42,8 @@ class SentenceEncoder(Task):
     sentence-transformers pooling, normalisation and maximum length when present.
     """
 
+    uses_pooled_output = False
+
     def __init__(self, encoder, preprocessor=None, pooling="mean", normalize=True, **kwargs):
         if not isinstance(encoder, BertEncoder):
             raise TypeError(f"encoder must be a BertEncoder, got {type(encoder).__name__}.")

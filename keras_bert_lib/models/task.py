@@ -44,9 +44,33 @@ class Task(StrategyWorkarounds, keras.Model):
 
     default_learning_rate = 5e-5
 
+    # False for tasks whose outputs do not read the encoder's `pooled_output` (token tasks,
+    # pooled sentence embeddings, MLM-only pretraining): the pooler is then left out of the
+    # trainable variables, as Hugging Face builds those models without one
+    # (`add_pooling_layer=False`), instead of Keras warning at each `fit` that its gradients
+    # do not exist and AdamW keeping moments for it. Its weights stay in the model and its
+    # saved encoder, so a classifier loaded from that encoder has its pooler.
+    uses_pooled_output = True
+
     def _finish_init(self, preprocessor):
         self.preprocessor = preprocessor
         self.compile()
+
+    # === Variables ===
+    @property
+    def trainable_weights(self):
+        return self._without_unused_pooler(super().trainable_weights)
+
+    @property
+    def trainable_variables(self):
+        return self._without_unused_pooler(super().trainable_variables)
+
+    def _without_unused_pooler(self, variables):
+        encoder = getattr(self, "encoder", None)  # None while the graph is being built
+        if encoder is None or self.uses_pooled_output:
+            return variables
+        pooler = {id(variable) for variable in encoder.pooler.weights}
+        return [variable for variable in variables if id(variable) not in pooler]
 
     # === Data ===
     def _packed(self, x):
@@ -330,7 +354,25 @@ class Task(StrategyWorkarounds, keras.Model):
     def empty_prediction(self):
         raise NotImplementedError
 
-    # === Loading ===
+    # === Saving and loading ===
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """`keras.Model.save`, without the optimizer's state.
+
+        A loaded task is compiled with the defaults (see `compile_from_config`) and each
+        `fit` builds the optimizer for its own schedule, so the trained optimizer's state
+        would never be read back: for AdamW it is two more copies of the weights (a file three
+        times the size), which Keras then skips on loading with a warning. Backups
+        (`fit(backup_dir=...)`) keep it, for resuming. `keras.saving.save_model(model, path)`
+        bypasses this method and stores the state.
+        """
+        trained = self.optimizer
+        with self.distribute_strategy.scope():
+            self.optimizer = keras.optimizers.AdamW()  # what loading compiles: unbuilt
+        try:
+            super().save(filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+        finally:
+            self.optimizer = trained
+
     @classmethod
     def _load_saved(cls, path):
         """The `cls` model saved at a `.keras` path; None for any other path."""

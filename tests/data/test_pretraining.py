@@ -139,4 +139,12 @@ def test_records_round_trip_byte_identical_reruns_and_missing_shards_only(tmp_pa
     assert y["nsp_logits"][0, 0] == first.next_sentence_label
     x, y, weights = next(iter(pretraining_dataset(paths[:1], 32, 20, 2, next_sentence=False)))
     assert list(y) == list(weights) == ["mlm_logits"] and "token_ids" in x
+    # Training batches are all full; for evaluation the last one holds the rest.
+    sizes = [len(b[0]["token_ids"]) for b in pretraining_dataset(paths, 32, 20, 4, shuffle=False)]
+    rest = [
+        len(b[0]["token_ids"])
+        for b in pretraining_dataset(paths, 32, 20, 4, shuffle=False, drop_remainder=False)
+    ]
+    assert len(examples) % 4 and set(sizes) == {4} and sum(sizes) == len(examples) // 4 * 4
+    assert rest == sizes + [len(examples) % 4]
     assert shard_paths("p", 2, compress=True)[1].name == "p-00001-of-00002.tfrecord.gz"

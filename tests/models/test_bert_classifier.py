@@ -1,3 +1,8 @@
+import io
+import warnings
+import zipfile
+
+import h5py
 import keras
 import numpy as np
 import pytest
@@ -105,10 +110,24 @@ def test_saved_model_predicts_identically(tmp_path):
     model = make()
     model.fit(TEXTS, LABELS, epochs=2, batch_size=4, verbose=0)
     expected = model.predict(TEXTS, verbose=0)
+    steps = int(model.optimizer.iterations.numpy())
     model.save(tmp_path / "classifier.keras")
-    loaded = BertClassifier.from_checkpoint(tmp_path / "classifier.keras")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        loaded = BertClassifier.from_checkpoint(tmp_path / "classifier.keras")
+    assert [str(w.message) for w in caught if "optimizer" in str(w.message)] == []
     np.testing.assert_array_equal(loaded.predict(TEXTS, verbose=0), expected)
     assert loaded.num_classes == 2 and loaded.preprocessor.sequence_length == 32
+    # The file holds the weights, not AdamW's two moments per weight; the model in memory
+    # keeps its trained optimizer.
+    with zipfile.ZipFile(tmp_path / "classifier.keras") as archive:
+        weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")))
+        stored = []
+        weights.visititems(lambda name, item: stored.append(name) if "vars/" in name else None)
+    optimizer_vars = [name for name in stored if name.startswith("optimizer/")]
+    assert len(optimizer_vars) == 2  # an unbuilt AdamW: iterations and learning rate
+    assert len(stored) == len(model.weights) + 2
+    assert int(model.optimizer.iterations.numpy()) == steps == 8
 
 
 def test_labels_outside_the_classes_are_rejected():

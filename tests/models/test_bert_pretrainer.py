@@ -1,6 +1,8 @@
 """BertPretrainer: equals Hugging Face `BertForPreTraining` on its own checkpoint, the MLM
 loss is the mean over real masked tokens, save/load, MLM-only."""
 
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -98,3 +100,28 @@ def test_save_load_and_mlm_only(tmp_path):
     mlm_only = tiny(next_sentence=False)
     assert list(mlm_only.predict_on_batch(FEATURES)) == ["mlm_logits"]
     assert "cls.seq_relationship.weight" not in mlm_only.head_variables()
+
+
+@pytest.mark.parametrize("next_sentence", [True, False])
+def test_the_pooler_trains_only_when_the_nsp_head_reads_it(next_sentence):
+    model = tiny(next_sentence)
+    model.compile(learning_rate=1e-2, warmup_ratio=0.0)
+    pooler = model.encoder.pooler.kernel
+    before = pooler.numpy()
+    block = model.encoder.transformer_layers[-1].trainable_weights[0]
+    block_before = block.numpy()
+    labels = {"mlm_logits": MASK_IDS, "nsp_logits": NSP_LABELS}
+    weights = {"mlm_logits": MASK_WEIGHTS, "nsp_logits": np.ones(3, "float32")}
+    if not next_sentence:
+        labels, weights = labels["mlm_logits"], weights["mlm_logits"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(FEATURES, labels, sample_weight=weights, epochs=2, batch_size=3, verbose=0)
+    assert [str(w.message) for w in caught if "Gradients do not exist" in str(w.message)] == []
+    assert any(v is pooler for v in model.weights)  # kept, for a classifier on this encoder
+    assert any(v is pooler for v in model.trainable_variables) == next_sentence
+    assert not np.array_equal(block.numpy(), block_before)  # the rest of the encoder trains
+    if next_sentence:
+        assert not np.array_equal(pooler.numpy(), before)
+    else:
+        np.testing.assert_array_equal(pooler.numpy(), before)

@@ -1,3 +1,5 @@
+import warnings
+
 import keras
 import numpy as np
 import pytest
@@ -86,3 +88,19 @@ def test_bad_tags_and_inputs_are_named():
     with pytest.raises(ValueError, match="not O, B-TYPE or I-TYPE"):
         BertTokenClassifier(model.encoder, ["O", "PER"])
     assert model.predict_words([]) == []
+
+
+def test_the_unused_pooler_is_left_out_of_training():
+    # Hugging Face's BertForTokenClassification has no pooler; ours keeps its weights (for
+    # a classifier on this encoder) but does not train them, and Keras does not warn that
+    # their gradients do not exist.
+    model = make()
+    pooler = model.encoder.pooler.kernel
+    before = pooler.numpy()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit_words(WORDS, GOLD, epochs=1, batch_size=4, verbose=0)
+    assert [str(w.message) for w in caught if "Gradients do not exist" in str(w.message)] == []
+    np.testing.assert_array_equal(pooler.numpy(), before)
+    assert not any(v is pooler for v in model.trainable_weights)
+    assert len(model.optimizer.variables) < 2 * len(model.weights)  # no moments for it
