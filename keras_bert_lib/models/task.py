@@ -22,6 +22,7 @@ from keras_bert_lib.models.task_inputs import (
     trim_padding,
 )
 from keras_bert_lib.training.optimizers import OPTIMIZERS, create_optimizer
+from keras_bert_lib.training.replica_clipping import check_replica_clipping
 from keras_bert_lib.training.stream_fit import fit_stream
 
 # Under XLA, batches are cut to their longest row rounded up to this, so short texts do not pay
@@ -200,6 +201,8 @@ class Task(StrategyWorkarounds, keras.Model):
             jit_compile=jit_compile,
             **kwargs,
         )
+        if not self._auto_optimizer:
+            check_replica_clipping(optimizer, self.distribute_strategy.num_replicas_in_sync)
         placeholder = keras.optimizers.AdamW() if self._auto_optimizer else optimizer
         super().compile(optimizer=placeholder, **self._compile_args)
 

@@ -39,3 +39,29 @@ class ClipAfterAllReduce:
             list(zip(clipped, variables, strict=True)),
             learning_rate,
         )
+
+
+def check_replica_clipping(optimizer, num_replicas):
+    """Raises when `optimizer` would clip as Keras does (each replica its own share of the
+    gradients) while `num_replicas` > 1 train in sync: training would silently differ from
+    one device with the same global batch. Optimizers with `ClipAfterAllReduce` pass.
+
+    Example:
+
+    >>> check_replica_clipping(keras.optimizers.SGD(clipnorm=1.0), num_replicas=1)
+    """
+    if num_replicas < 2 or isinstance(optimizer, ClipAfterAllReduce):
+        return
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        return  # a name: Keras builds it without clipping
+    names = ("clipnorm", "clipvalue", "global_clipnorm")
+    clipping = {name: getattr(optimizer, name) for name in names if getattr(optimizer, name)}
+    if clipping:
+        settings = ", ".join(f"{name}={value}" for name, value in clipping.items())
+        raise ValueError(
+            f"{type(optimizer).__name__}({settings}) would clip each of the {num_replicas} "
+            "replicas' share of the gradients, not their sum (Keras clips before the "
+            "all-reduce). Use keras_bert_lib.training.optimizers.AdamW or "
+            "keras_bert_lib.training.lamb.Lamb (the same arguments), or optimizer='auto', "
+            "which clip the summed gradients."
+        )

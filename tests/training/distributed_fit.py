@@ -6,7 +6,8 @@ the trained weights' checksum.
     python -m tests.training.distributed_fit KIND single|mirrored
     python -m tests.training.distributed_fit KIND worker INDEX PORT,PORT [BACKUP_DIR]
 
-KIND: classifier, pretrainer (AdamW) or pretrainer_lamb.
+KIND: classifier, pretrainer (AdamW), pretrainer_lamb or classifier_keras_clipping
+(`keras.optimizers.AdamW(global_clipnorm=1.0)`).
 """
 
 import json
@@ -88,16 +89,20 @@ def main():
             intermediate_size=16, max_position_embeddings=16, hidden_dropout=0.0,
             attention_dropout=0.0,
         )  # fmt: skip
-        if kind == "classifier":
+        if kind.startswith("classifier"):
             model = BertClassifier(
                 BertEncoder(config), num_classes=3, preprocessor=tiny_preprocessor(), dropout=0.0
             )
         else:
             model = BertPretrainer(BertEncoder(config))
-        model.compile(optimizer="lamb" if kind == "pretrainer_lamb" else "auto", learning_rate=1e-2)
+        if kind == "classifier_keras_clipping":  # Keras' own clipping: refused with 2 replicas
+            model.compile(optimizer=keras.optimizers.AdamW(1e-2, global_clipnorm=1.0))
+        else:
+            optimizer = "lamb" if kind == "pretrainer_lamb" else "auto"
+            model.compile(optimizer=optimizer, learning_rate=1e-2)
     steps = StepLosses()
     fit_args = dict(epochs=2, callbacks=[steps], verbose=0, backup_dir=backup_dir, backup_every=2)
-    if kind == "classifier":
+    if kind.startswith("classifier"):
         texts = TEXTS * 5
         model.fit(texts, np.arange(len(texts)) % 3, batch_size=8, **fit_args)
     else:

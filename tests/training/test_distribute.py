@@ -63,6 +63,18 @@ def test_mirrored_over_two_cpus_trains_as_one_device(single):
     assert_same_training(mirrored, single)
 
 
+def test_keras_own_clipping_is_refused_over_two_replicas():
+    # Keras clips each replica's share of the gradients: training would silently differ.
+    command = [sys.executable, "-m", "tests.training.distributed_fit"]
+    refused = subprocess.run(
+        [*command, "classifier_keras_clipping", "mirrored"], cwd=REPO, capture_output=True,
+        text=True, timeout=600,
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert "AdamW(global_clipnorm=1.0) would clip each of the 2 replicas'" in refused.stderr
+    assert run_fit("classifier_keras_clipping", "single")["replicas"] == 1
+
+
 @pytest.mark.slow
 def test_multi_worker_with_two_processes_trains_as_one_device(single, tmp_path):
     # A backup directory shared by both workers, as on a shared file system: one writes.

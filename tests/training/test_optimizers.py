@@ -4,6 +4,9 @@ import pytest
 
 from keras_bert_lib import BertConfig, BertEncoder
 from keras_bert_lib.training import WarmupPolynomialDecay, create_optimizer
+from keras_bert_lib.training.lamb import Lamb
+from keras_bert_lib.training.optimizers import AdamW
+from keras_bert_lib.training.replica_clipping import check_replica_clipping
 
 
 def test_linear_schedule_matches_hugging_face_formula():
@@ -68,3 +71,17 @@ def test_one_device_clips_the_global_norm_as_keras_does():
     # Adam ignores a constant scale, not a clipped step followed by an unclipped one.
     unclipped = train(create_optimizer(1e-1, global_clipnorm=None, **settings))
     assert not np.allclose(ours, unclipped, rtol=1e-3)
+
+
+def test_keras_clipping_is_refused_only_over_several_replicas():
+    for clipping in ({"clipnorm": 1.0}, {"clipvalue": 0.5}, {"global_clipnorm": 1.0}):
+        name, value = next(iter(clipping.items()))
+        with pytest.raises(ValueError, match=rf"SGD\({name}={value}\) would clip each of the 2"):
+            check_replica_clipping(keras.optimizers.SGD(**clipping), num_replicas=2)
+        check_replica_clipping(keras.optimizers.SGD(**clipping), num_replicas=1)
+    # Ours clip the summed gradients; no clipping or a name is fine anywhere.
+    check_replica_clipping(AdamW(global_clipnorm=1.0), num_replicas=2)
+    check_replica_clipping(Lamb(global_clipnorm=1.0), num_replicas=2)
+    check_replica_clipping(create_optimizer(total_steps=10), num_replicas=8)
+    check_replica_clipping(keras.optimizers.SGD(), num_replicas=2)
+    check_replica_clipping("sgd", num_replicas=2)
