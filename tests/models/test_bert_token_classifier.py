@@ -103,4 +103,6 @@ def test_the_unused_pooler_is_left_out_of_training():
     assert [str(w.message) for w in caught if "Gradients do not exist" in str(w.message)] == []
     np.testing.assert_array_equal(pooler.numpy(), before)
     assert not any(v is pooler for v in model.trainable_weights)
+    assert any(v is pooler for v in model.non_trainable_weights)  # counted by summary()
+    assert len(model.trainable_weights) + len(model.non_trainable_weights) == len(model.weights)
     assert len(model.optimizer.variables) < 2 * len(model.weights)  # no moments for it
