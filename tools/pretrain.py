@@ -148,10 +148,10 @@ class ValidScores(keras.callbacks.Callback):
         super().__init__()
         self.dataset, self.baseline, self.history = dataset, baseline, []
         # TFRecord datasets do not know their length; Keras warns when one runs out.
-        self.steps = int(dataset.reduce(0, lambda count, _: count + 1))
-        self.examples = int(
-            dataset.reduce(0, lambda count, batch: count + tf.shape(batch[1]["mlm_logits"])[0])
+        counts = dataset.reduce(
+            (0, 0), lambda n, batch: (n[0] + 1, n[1] + tf.shape(batch[1]["mlm_logits"])[0])
         )
+        self.steps, self.examples = int(counts[0]), int(counts[1])
 
     def on_epoch_end(self, epoch, logs=None):
         scores = self.model.evaluate(self.dataset, steps=self.steps, verbose=0, return_dict=True)

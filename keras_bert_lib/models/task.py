@@ -21,6 +21,7 @@ from keras_bert_lib.models.task_inputs import (
     sort_by_length,
     trim_padding,
 )
+from keras_bert_lib.models.unused_pooler import UnusedPooler
 from keras_bert_lib.training.optimizers import OPTIMIZERS, create_optimizer
 from keras_bert_lib.training.replica_clipping import check_replica_clipping
 from keras_bert_lib.training.stream_fit import fit_stream
@@ -37,7 +38,7 @@ XLA_PAD_TO_MULTIPLE_OF = 16
 LENGTH_GROUP_BATCHES = 50
 
 
-class Task(StrategyWorkarounds, keras.Model):
+class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
     """A functional model over `BertEncoder` inputs with an optional `BertPreprocessor`.
 
     Subclasses build the graph, then call `_finish_init(preprocessor)`.
@@ -45,48 +46,9 @@ class Task(StrategyWorkarounds, keras.Model):
 
     default_learning_rate = 5e-5
 
-    # False for tasks whose outputs do not read the encoder's `pooled_output` (token tasks,
-    # pooled sentence embeddings, MLM-only pretraining): the pooler is then left out of the
-    # trainable variables, as Hugging Face builds those models without one
-    # (`add_pooling_layer=False`), instead of Keras warning at each `fit` that its gradients
-    # do not exist and AdamW keeping moments for it. Its weights stay in the model (among the
-    # non-trainable ones) and its saved encoder, so a classifier on that encoder has its pooler.
-    uses_pooled_output = True
-
     def _finish_init(self, preprocessor):
         self.preprocessor = preprocessor
         self.compile()
-
-    # === Variables ===
-    @property
-    def trainable_weights(self):
-        return self._split_unused_pooler(super().trainable_weights)[0]
-
-    @property
-    def trainable_variables(self):
-        return self._split_unused_pooler(super().trainable_variables)[0]
-
-    @property
-    def non_trainable_weights(self):
-        unused = self._split_unused_pooler(super().trainable_weights)[1]
-        return super().non_trainable_weights + unused
-
-    @property
-    def non_trainable_variables(self):
-        unused = self._split_unused_pooler(super().trainable_variables)[1]
-        return super().non_trainable_variables + unused
-
-    def _split_unused_pooler(self, variables):
-        """`(trained, unused)`: `variables` without and with only the pooler's, when the
-        task's outputs do not read the pooled output (else all are trained)."""
-        encoder = getattr(self, "encoder", None)  # None while the graph is being built
-        if encoder is None or self.uses_pooled_output:
-            return variables, []
-        pooler = {id(variable) for variable in encoder.pooler.weights}
-        return (
-            [variable for variable in variables if id(variable) not in pooler],
-            [variable for variable in variables if id(variable) in pooler],
-        )
 
     # === Data ===
     def _packed(self, x):
