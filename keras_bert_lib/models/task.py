@@ -38,6 +38,13 @@ XLA_PAD_TO_MULTIPLE_OF = 16
 LENGTH_GROUP_BATCHES = 50
 
 
+def unbuilt_placeholder():
+    """The optimizer a task is compiled with until `fit` builds the real one for its steps
+    (construction, and so loading, compile with it); `Task.save` stores it in place of the
+    trained one, so a saved file's optimizer state matches what loading builds."""
+    return keras.optimizers.AdamW()
+
+
 class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
     """A functional model over `BertEncoder` inputs with an optional `BertPreprocessor`.
 
@@ -180,7 +187,7 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
         )
         if not self._auto_optimizer:
             check_replica_clipping(optimizer, self.distribute_strategy.num_replicas_in_sync)
-        placeholder = keras.optimizers.AdamW() if self._auto_optimizer else optimizer
+        placeholder = unbuilt_placeholder() if self._auto_optimizer else optimizer
         super().compile(optimizer=placeholder, **self._compile_args)
 
     def default_loss(self):
@@ -347,7 +354,7 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
         """
         trained = self.optimizer
         with self.distribute_strategy.scope():
-            self.optimizer = keras.optimizers.AdamW()  # what loading compiles: unbuilt
+            self.optimizer = unbuilt_placeholder()  # what a loaded task is compiled with
         try:
             super().save(filepath, overwrite=overwrite, zipped=zipped, **kwargs)
         finally:
