@@ -14,7 +14,6 @@ from its last backup (`OUTPUT/backup`, every `--backup-every` steps) when the sa
 run again.
 """
 
-import argparse
 import json
 import os
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
+from finetuning_flags import finetuning_parser  # noqa: E402
 
 from keras_bert_lib import BertClassifier  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
@@ -33,16 +33,20 @@ from keras_bert_lib.training.dev_metric import (  # noqa: E402
     regression_scores,
 )
 from keras_bert_lib.training.distribute import (  # noqa: E402
-    add_strategy_flags,
     strategy_from_flags,
     worker_output_dir,
 )
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train", type=Path, required=True)
-    parser.add_argument("--dev", type=Path, required=True)
+    parser = finetuning_parser(
+        __doc__.splitlines()[0],
+        sequence_length=128,
+        batch_size=32,
+        epochs=3,
+        learning_rate=5e-5,
+        backup_every=200,
+    )
     parser.add_argument("--text-columns", nargs="+", required=True, help="one or two columns")
     parser.add_argument("--label-column", required=True)
     parser.add_argument("--regression", action="store_true", help="scores, not classes")
@@ -53,33 +57,11 @@ def parse_args():
         "--unbounded", action="store_true", help="regression: linear head, mean squared error"
     )
     parser.add_argument(
-        "--checkpoint",
-        type=Path,
-        default=None,
-        help="Hugging Face / Google checkpoint (default: the reference)",
-    )
-    parser.add_argument("--output-dir", type=Path, required=True)
-    parser.add_argument("--sequence-length", type=int, default=128)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--learning-rate", type=float, default=5e-5)
-    parser.add_argument("--warmup-ratio", type=float, default=0.1)
-    parser.add_argument("--weight-decay", type=float, default=0.01)
-    parser.add_argument(
         "--max-train-examples", type=int, default=None, help="train on this many random rows"
     )
     parser.add_argument(
         "--monitor", default=None, help="dev score for early stopping (default accuracy / spearman)"
     )
-    parser.add_argument("--patience", type=int, default=2)
-    parser.add_argument(
-        "--backup-every",
-        type=int,
-        default=200,
-        help="steps between backups in OUTPUT/backup; rerun the same command to resume",
-    )
-    parser.add_argument("--seed", type=int, default=0)
-    add_strategy_flags(parser)
     return parser.parse_args()
 
 

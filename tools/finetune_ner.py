@@ -11,7 +11,6 @@ Writes `OUTPUT/model.keras` and `OUTPUT/metrics.json`. A killed run goes on from
 backup (`OUTPUT/backup`, every `--backup-every` steps) when the same command is run again.
 """
 
-import argparse
 import json
 import os
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
+from finetuning_flags import finetuning_parser  # noqa: E402
 
 from keras_bert_lib import BertTokenClassifier  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
@@ -27,36 +27,23 @@ from keras_bert_lib.data.conll import read_conll  # noqa: E402
 from keras_bert_lib.metrics.entities import entity_scores  # noqa: E402
 from keras_bert_lib.training.dev_metric import DevMetricCallback  # noqa: E402
 from keras_bert_lib.training.distribute import (  # noqa: E402
-    add_strategy_flags,
     strategy_from_flags,
     worker_output_dir,
 )
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train", type=Path, required=True)
-    parser.add_argument("--dev", type=Path, required=True)
-    parser.add_argument("--checkpoint", type=Path, default=None, help="default: the reference")
-    parser.add_argument("--output-dir", type=Path, required=True)
+    parser = finetuning_parser(
+        __doc__.splitlines()[0],
+        sequence_length=128,
+        batch_size=16,
+        epochs=5,
+        learning_rate=1e-4,
+        backup_every=200,
+    )
     parser.add_argument("--token-column", type=int, default=0)
     parser.add_argument("--tag-column", type=int, default=-1)
     parser.add_argument("--scheme", choices=["IOB2", "IOB1"], default="IOB2")
-    parser.add_argument("--sequence-length", type=int, default=128)
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--learning-rate", type=float, default=1e-4)
-    parser.add_argument("--warmup-ratio", type=float, default=0.1)
-    parser.add_argument("--weight-decay", type=float, default=0.01)
-    parser.add_argument("--patience", type=int, default=2)
-    parser.add_argument(
-        "--backup-every",
-        type=int,
-        default=200,
-        help="steps between backups in OUTPUT/backup; rerun the same command to resume",
-    )
-    parser.add_argument("--seed", type=int, default=0)
-    add_strategy_flags(parser)
     return parser.parse_args()
 
 

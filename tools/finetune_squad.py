@@ -15,7 +15,6 @@ from the last backup with the same data order. Writes `OUTPUT/model.keras`,
 `OUTPUT/metrics.json`.
 """
 
-import argparse
 import json
 import os
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
+from finetuning_flags import finetuning_parser  # noqa: E402
 
 from keras_bert_lib import BertSpanLabeler  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
@@ -31,30 +31,24 @@ from keras_bert_lib.data.squad import read_squad  # noqa: E402
 from keras_bert_lib.metrics.squad import squad_scores  # noqa: E402
 from keras_bert_lib.training.dev_metric import DevMetricCallback  # noqa: E402
 from keras_bert_lib.training.distribute import (  # noqa: E402
-    add_strategy_flags,
     strategy_from_flags,
     worker_output_dir,
 )
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train", type=Path, required=True)
-    parser.add_argument("--dev", type=Path, required=True)
-    parser.add_argument("--checkpoint", type=Path, default=None, help="default: the reference")
-    parser.add_argument("--output-dir", type=Path, required=True)
-    parser.add_argument("--sequence-length", type=int, default=384)
+    parser = finetuning_parser(
+        __doc__.splitlines()[0],
+        sequence_length=384,
+        batch_size=16,
+        epochs=1,
+        learning_rate=1e-4,
+        backup_every=100,
+    )
     parser.add_argument("--doc-stride", type=int, default=128)
     parser.add_argument("--max-query-length", type=int, default=64)
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--epochs", type=int, default=1)
-    parser.add_argument("--learning-rate", type=float, default=1e-4)
-    parser.add_argument("--warmup-ratio", type=float, default=0.1)
-    parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--n-best", type=int, default=20)
     parser.add_argument("--max-answer-length", type=int, default=30)
-    parser.add_argument("--patience", type=int, default=2)
-    parser.add_argument("--backup-every", type=int, default=100, help="steps between backups")
     parser.add_argument("--max-train-questions", type=int, default=None)
     parser.add_argument("--max-dev-questions", type=int, default=None)
     parser.add_argument(
@@ -63,8 +57,6 @@ def parse_args():
         action="store_false",
         help="random batches instead of batches of similar-length windows",
     )
-    parser.add_argument("--seed", type=int, default=0)
-    add_strategy_flags(parser)
     return parser.parse_args()
 
 
