@@ -1,13 +1,19 @@
 """SavedModel export, checked the way TF Serving loads it: the TF1 session loader in a fresh
 process that imports only TensorFlow and tensorflow-text."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import tensorflow as tf
 from tensorflow_serving.apis import prediction_log_pb2
 
 from keras_bert_lib.export.op_check import graph_ops, unregistered_ops
-from keras_bert_lib.export.repository import export_to_repository, read_models_config
+from keras_bert_lib.export.repository import (
+    export_to_repository,
+    next_version,
+    read_models_config,
+)
 from keras_bert_lib.export.saved_model import WARMUP_FILE, export_saved_model
 from keras_bert_lib.export.session_loader import run_in_fresh_process
 from tests.export.tiny_models import (
@@ -140,3 +146,12 @@ def test_repository_versions_and_models_config(tmp_path):
     ]
     with pytest.raises(ValueError, match="plain directory name"):
         export_to_repository(classifier, "../escape", tmp_path)
+
+
+def test_project_models_config_lists_only_models_exported_here():
+    # Exports are not committed: an entry without a NAME/VERSION/ directory in saved_models/
+    # would make TF Serving wait for a model that a fresh clone does not have.
+    repository = Path(__file__).resolve().parents[2] / "saved_models"
+    entries = read_models_config(repository).model_config_list.config
+    missing = [e.name for e in entries if next_version(repository / e.name) == 1]
+    assert not missing, f"saved_models/models.config lists {missing}, which have no export"
