@@ -19,7 +19,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from keras_bert_lib.data.documents import read_documents  # noqa: E402
+from keras_bert_lib.data.documents import iter_documents  # noqa: E402
 from keras_bert_lib.text.vocabulary_learning import learn_vocabulary  # noqa: E402
 
 
@@ -35,14 +35,21 @@ def parse_args():
 def main():
     args = parse_args()
     start = time.perf_counter()
-    sentences = [s for document in read_documents(args.input) for s in document]
-    tokens = learn_vocabulary(sentences, args.vocab_size, lowercase=not args.cased)
+    sentence_count = 0
+
+    def sentences():  # file by file: the corpus is never held in memory
+        nonlocal sentence_count
+        for document in iter_documents(args.input):
+            sentence_count += len(document)
+            yield from document
+
+    tokens = learn_vocabulary(sentences(), args.vocab_size, lowercase=not args.cased)
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir / "vocab.txt").write_text("\n".join(tokens) + "\n", encoding="utf-8")
     config = {"tokenizer_class": "BertTokenizer", "do_lower_case": not args.cased}
     (args.output_dir / "tokenizer_config.json").write_text(json.dumps(config, indent=2) + "\n")
     print(
-        f"{len(tokens)} tokens from {len(sentences):,} sentences in "
+        f"{len(tokens)} tokens from {sentence_count:,} sentences in "
         f"{time.perf_counter() - start:.0f} s -> {args.output_dir / 'vocab.txt'}"
     )
 

@@ -43,6 +43,37 @@ def document_sentences(text: str) -> list[str]:
     return [s for paragraph in PARAGRAPH_BREAK.split(text) for s in split_sentences(paragraph)]
 
 
+def iter_documents(paths, blank_lines_separate_documents=False, min_document_words=0):
+    """Documents (lists of sentences) from text files, read one file at a time.
+
+    For a pass over a corpus larger than memory (counting words for a vocabulary): only the
+    file being read is held. Arguments and errors as `read_documents`; the "no text" error
+    comes when the last file has been read.
+
+    Example:
+
+    >>> sentences = sum(len(d) for d in iter_documents(["books/"]))  # doctest: +SKIP
+    """
+    files = []
+    for path in map(Path, paths):
+        files.extend(sorted(path.glob("*.txt")) if path.is_dir() else [path])
+    if not files:
+        raise ValueError(f"No text files in {list(map(str, paths))}.")
+    found = False
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        parts = DOCUMENT_BREAK.split(text) if blank_lines_separate_documents else [text]
+        if min_document_words:
+            parts = _join_short_blocks(parts, min_document_words)
+        for document in map(document_sentences, parts):
+            if document:
+                found = True
+                yield document
+    if not found:
+        raise ValueError(f"The files {[str(f) for f in files]} hold no text.")
+
+
 def read_documents(
     paths, blank_lines_separate_documents=False, min_document_words=0
 ) -> list[list[str]]:
@@ -57,26 +88,14 @@ def read_documents(
             document: NSP draws its random B segments from random documents, and one made
             of a heading gives a short B that is easy to tell apart.
 
+    Raises:
+        ValueError: no `*.txt` file in `paths`, or no sentence in the files.
+
     Example:
 
     >>> read_documents(["books/"], True, min_document_words=50)  # doctest: +SKIP
     """
-    files = []
-    for path in map(Path, paths):
-        files.extend(sorted(path.glob("*.txt")) if path.is_dir() else [path])
-    if not files:
-        raise ValueError(f"No text files in {list(map(str, paths))}.")
-    documents = []
-    for file in files:
-        text = file.read_text(encoding="utf-8")
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        parts = DOCUMENT_BREAK.split(text) if blank_lines_separate_documents else [text]
-        if min_document_words:
-            parts = _join_short_blocks(parts, min_document_words)
-        documents.extend(d for d in map(document_sentences, parts) if d)
-    if not documents:
-        raise ValueError(f"The files {[str(f) for f in files]} hold no text.")
-    return documents
+    return list(iter_documents(paths, blank_lines_separate_documents, min_document_words))
 
 
 def _join_short_blocks(blocks, min_words):

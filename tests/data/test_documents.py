@@ -2,7 +2,12 @@
 
 import pytest
 
-from keras_bert_lib.data.documents import document_sentences, read_documents, split_sentences
+from keras_bert_lib.data.documents import (
+    document_sentences,
+    iter_documents,
+    read_documents,
+    split_sentences,
+)
 
 
 def test_sentences_end_at_terminal_punctuation_before_a_capital_digit_or_quote():
@@ -39,6 +44,19 @@ def test_read_documents_by_file_or_by_blank_lines(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="No text files"):
         read_documents([tmp_path / "empty"])
+
+
+def test_iter_documents_reads_a_file_only_when_its_documents_are_asked_for(tmp_path):
+    (tmp_path / "a.txt").write_text("One. Two.\n\n\nThree.\n")
+    (tmp_path / "b.txt").write_bytes(b"\xff not UTF-8")
+    documents = iter_documents([tmp_path], blank_lines_separate_documents=True)
+    assert next(documents) == ["One.", "Two."]
+    assert next(documents) == ["Three."]  # b.txt not read yet
+    with pytest.raises(UnicodeDecodeError):
+        next(documents)
+    (tmp_path / "b.txt").write_text("   \n\n")
+    with pytest.raises(ValueError, match="hold no text"):
+        list(iter_documents([tmp_path / "b.txt"]))
 
 
 def test_headings_join_the_chapter_after_them(tmp_path):
