@@ -24,6 +24,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
+from hugging_face_recipe import recipe_optimizer, recipe_step  # noqa: E402
 
 from keras_bert_lib import BertClassifier  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
@@ -66,21 +67,10 @@ def run_hugging_face(args, train, dev, num_classes, checkpoint):
     model = transformers.BertForSequenceClassification.from_pretrained(
         str(checkpoint), num_labels=num_classes
     )
-    no_decay = ("bias", "LayerNorm.weight")
-    groups = [
-        {
-            "params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
-            "weight_decay": 0.01,
-        },
-        {
-            "params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
-            "weight_decay": 0.0,
-        },
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=args.learning_rate, eps=1e-8)
     steps_per_epoch = math.ceil(len(train) / args.batch_size)
-    total = steps_per_epoch * args.epochs
-    scheduler = transformers.get_linear_schedule_with_warmup(optimizer, round(0.1 * total), total)
+    optimizer, scheduler = recipe_optimizer(
+        model, args.learning_rate, steps_per_epoch * args.epochs
+    )
 
     def encode(task, rows):
         texts = (
@@ -108,11 +98,7 @@ def run_hugging_face(args, train, dev, num_classes, checkpoint):
             batch = encode(train, rows)
             labels = torch.tensor(train.labels[rows], dtype=label_dtype)
             loss = model(**batch, labels=labels).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
+            recipe_step(model, optimizer, scheduler, loss)
         print(f"hf epoch {epoch + 1} done, last loss {loss.item():.4f}", flush=True)
     seconds = time.perf_counter() - start
     model.eval()

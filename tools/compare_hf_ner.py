@@ -21,6 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from hugging_face_recipe import recipe_optimizer, recipe_step  # noqa: E402
 from seqeval.metrics import f1_score, precision_score, recall_score  # noqa: E402
 
 from keras_bert_lib import BertTokenClassifier  # noqa: E402
@@ -60,17 +61,10 @@ def run_hugging_face(args, train, dev, tags, checkpoint):
         str(checkpoint), num_labels=len(tags)
     )
     tag_id = {t: i for i, t in enumerate(tags)}
-    no_decay = ("bias", "LayerNorm.weight")
-    named = list(model.named_parameters())
-    groups = [
-        {"params": [p for n, p in named if not any(k in n for k in no_decay)],
-         "weight_decay": 0.01},
-        {"params": [p for n, p in named if any(k in n for k in no_decay)], "weight_decay": 0.0},
-    ]  # fmt: skip
-    optimizer = torch.optim.AdamW(groups, lr=args.learning_rate, eps=1e-8)
     steps_per_epoch = math.ceil(len(train) / args.batch_size)
-    total = steps_per_epoch * args.epochs
-    scheduler = transformers.get_linear_schedule_with_warmup(optimizer, round(0.1 * total), total)
+    optimizer, scheduler = recipe_optimizer(
+        model, args.learning_rate, steps_per_epoch * args.epochs
+    )
 
     def encode(sentences):
         batch = tokenizer(
@@ -101,11 +95,7 @@ def run_hugging_face(args, train, dev, tags, checkpoint):
             rows = order[step * args.batch_size : (step + 1) * args.batch_size]
             batch, labels = encode([train[i] for i in rows])
             loss = model(**batch, labels=labels).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
+            recipe_step(model, optimizer, scheduler, loss)
         print(f"hf epoch {epoch + 1} done, last loss {loss.item():.4f}", flush=True)
     seconds = time.perf_counter() - start
     model.eval()

@@ -22,6 +22,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
+from hugging_face_recipe import recipe_optimizer, recipe_step  # noqa: E402
 
 from keras_bert_lib import BertSpanLabeler  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
@@ -37,18 +38,13 @@ def train_hugging_face(args, windows, checkpoint):
     torch.manual_seed(args.seed)
     torch.set_num_threads(os.cpu_count())
     model = transformers.BertForQuestionAnswering.from_pretrained(str(checkpoint))
-    no_decay = ("bias", "LayerNorm.weight")
-    named = list(model.named_parameters())
-    groups = [
-        {"params": [p for n, p in named if not any(k in n for k in no_decay)],
-         "weight_decay": args.weight_decay},
-        {"params": [p for n, p in named if any(k in n for k in no_decay)], "weight_decay": 0.0},
-    ]  # fmt: skip
-    optimizer = torch.optim.AdamW(groups, lr=args.learning_rate, eps=1e-8)
     steps_per_epoch = math.ceil(len(windows) / args.batch_size)
-    total = steps_per_epoch * args.epochs
-    scheduler = transformers.get_linear_schedule_with_warmup(
-        optimizer, round(args.warmup_ratio * total), total
+    optimizer, scheduler = recipe_optimizer(
+        model,
+        args.learning_rate,
+        steps_per_epoch * args.epochs,
+        weight_decay=args.weight_decay,
+        warmup_ratio=args.warmup_ratio,
     )
     features, rng = windows.features, np.random.default_rng(args.seed)
     model.train()
@@ -63,11 +59,7 @@ def train_hugging_face(args, windows, checkpoint):
                 start_positions=torch.tensor(windows.start_positions[rows], dtype=torch.long),
                 end_positions=torch.tensor(windows.end_positions[rows], dtype=torch.long),
             ).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
+            recipe_step(model, optimizer, scheduler, loss)
             if step % 50 == 0:
                 print(f"hf epoch {epoch + 1} step {step}/{steps_per_epoch} loss "
                       f"{loss.item():.4f}", flush=True)  # fmt: skip

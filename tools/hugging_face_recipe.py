@@ -1,0 +1,48 @@
+"""Our fine-tuning defaults in Hugging Face `transformers` (PyTorch) for the side-by-side tools.
+
+`Task.compile()` with no arguments: AdamW (epsilon 1e-8) with weight decay except on
+LayerNorm and biases, linear warmup then linear decay over the whole run, gradients clipped
+to global norm 1. `compare_hf_finetune.py`, `compare_hf_ner.py` and `compare_hf_squad.py`
+train the Hugging Face side with these two functions, so that the comparison is of the
+libraries, not of three hand-copied recipes.
+"""
+
+NO_WEIGHT_DECAY = ("bias", "LayerNorm.weight")
+
+
+def recipe_optimizer(model, learning_rate, total_steps, weight_decay=0.01, warmup_ratio=0.1):
+    """`(optimizer, scheduler)` for `model` (a `torch.nn.Module`) over `total_steps` steps.
+
+    Example:
+        optimizer, scheduler = recipe_optimizer(model, 5e-5, total_steps=1000)
+    """
+    import torch
+    import transformers
+
+    named = list(model.named_parameters())
+    decayed = [p for n, p in named if not any(k in n for k in NO_WEIGHT_DECAY)]
+    kept = [p for n, p in named if any(k in n for k in NO_WEIGHT_DECAY)]
+    optimizer = torch.optim.AdamW(
+        [{"params": decayed, "weight_decay": weight_decay}, {"params": kept, "weight_decay": 0.0}],
+        lr=learning_rate,
+        eps=1e-8,
+    )
+    scheduler = transformers.get_linear_schedule_with_warmup(
+        optimizer, round(warmup_ratio * total_steps), total_steps
+    )
+    return optimizer, scheduler
+
+
+def recipe_step(model, optimizer, scheduler, loss):
+    """One update from `loss`: backward, clip to global norm 1, step, schedule, zero grads.
+
+    Example:
+        recipe_step(model, optimizer, scheduler, model(**batch, labels=labels).loss)
+    """
+    import torch
+
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    scheduler.step()
+    optimizer.zero_grad()
