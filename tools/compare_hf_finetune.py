@@ -24,7 +24,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
-from hugging_face_recipe import recipe_optimizer, recipe_step  # noqa: E402
+from hugging_face_recipe import add_sides_flag, recipe_optimizer, recipe_step  # noqa: E402
 
 from keras_bert_lib import BertClassifier  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
@@ -123,13 +123,7 @@ def main():
     parser.add_argument("--learning-rate", type=float, default=5e-5)
     parser.add_argument("--max-train-examples", type=int, default=None)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument(
-        "--sides",
-        nargs="+",
-        choices=("keras_bert_lib", "transformers"),
-        default=["keras_bert_lib", "transformers"],
-        help="run only one side, e.g. to add seeds to an earlier run",
-    )
+    add_sides_flag(parser)
     parser.add_argument(
         "--no-group-by-length",
         dest="group_by_length",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from hugging_face_recipe import recipe_optimizer, recipe_step  # noqa: E402
+from hugging_face_recipe import add_sides_flag, recipe_optimizer, recipe_step  # noqa: E402
 from seqeval.metrics import f1_score, precision_score, recall_score  # noqa: E402
 
 from keras_bert_lib import BertTokenClassifier  # noqa: E402
@@ -126,13 +126,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--sides",
-        nargs="+",
-        choices=("keras_bert_lib", "transformers"),
-        default=["keras_bert_lib", "transformers"],
-        help="run only one side, e.g. ours again after a change to the library",
-    )
+    add_sides_flag(parser)
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON")
     args = parser.parse_args()
 

@@ -1,4 +1,4 @@
-"""Our fine-tuning defaults in Hugging Face `transformers` (PyTorch) for the side-by-side tools.
+"""The side-by-side tools' shared pieces: our fine-tuning defaults in `transformers`, `--sides`.
 
 `Task.compile()` with no arguments: AdamW (epsilon 1e-8) with weight decay except on
 LayerNorm and biases, linear warmup then linear decay over the whole run, gradients clipped
@@ -46,3 +46,18 @@ def recipe_step(model, optimizer, scheduler, loss):
     optimizer.step()
     scheduler.step()
     optimizer.zero_grad()
+
+
+def add_sides_flag(parser):
+    """`--sides`: which of the two libraries a side-by-side tool trains (default both).
+
+    Example:
+        add_sides_flag(parser)  # args.sides == ["keras_bert_lib", "transformers"]
+    """
+    parser.add_argument(
+        "--sides",
+        nargs="+",
+        choices=("keras_bert_lib", "transformers"),
+        default=["keras_bert_lib", "transformers"],
+        help="run only one side, e.g. ours again after a library change, or more seeds",
+    )
