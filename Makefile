@@ -10,15 +10,15 @@ STAMP := $(VENV)/.installed
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,dev]"
+	$(PY) -m pip install --quiet -e ".[test,dev,beam,plots]"
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(PY) tools/end_to_end.py
 
 test: $(STAMP)
-	$(PY) -m ruff check keras_bert_lib tools tests
+	$(PY) -m ruff check keras_bert_lib tools benchmarks tests
 	$(PY) -m pytest -p no:cacheprovider
 
 lint: $(STAMP)
-	$(PY) -m ruff check keras_bert_lib tools tests
+	$(PY) -m ruff check keras_bert_lib tools benchmarks tests

@@ -1,13 +1,19 @@
-"""Plain-text documents -> sharded TFRecords of MLM + NSP pretraining examples.
+"""Documents -> sharded TFRecords of MLM + NSP pretraining examples, streaming or on Beam.
 
-    python tools/create_pretraining_data.py --input ../shared/data/gutenberg/train \
+    python tools/create_pretraining_data.py --input ../shared/data/wikipedia/train \
         --output-prefix runs/pretraining_data/train
+    python tools/create_pretraining_data.py ... --runner DirectRunner --direct_num_workers 2
 
-Semantics of Google's `create_pretraining_data.py` (see `keras_bert_lib/data/pretraining.py`),
-record schema in `keras_bert_lib/data/pretraining_records.py`. The tokenizer is the
-checkpoint's (default: the reference). Writes `PREFIX-NNNNN-of-NNNNN.tfrecord[.gz]` and
-`PREFIX.json` (settings and example count). The same command and seed give byte-identical
-shards; a rerun after an interruption writes only the shards that are missing.
+Input: plain text or WikiExtractor output, detected per file (`--input-format`; rules in
+`keras_bert_lib/data/documents.py` and `wikiextractor.py`). Semantics of Google's
+`create_pretraining_data.py`, streamed in groups of input files so memory does not grow with
+the corpus (`keras_bert_lib/data/pretraining_transforms.py` says what that changes). Without
+`--runner` it runs here, resumably: rerun the same command after a kill and finished groups
+are not redone. With `--runner` (and any standard Beam pipeline option after it) it runs the
+same transforms on Apache Beam (`pip install keras_bert_lib[beam]`). Either way the same
+command and seed give byte-identical shards. The tokenizer is the checkpoint's (default: the
+reference). Writes `PREFIX-NNNNN-of-NNNNN.tfrecord[.gz]` and `PREFIX.json` (settings and
+counts); the record schema is in `keras_bert_lib/data/pretraining_records.py`.
 """
 
 import argparse
@@ -18,16 +24,15 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import tensorflow as tf  # noqa: E402
-
-from keras_bert_lib import BertTokenizer  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.documents import read_documents  # noqa: E402
-from keras_bert_lib.data.pretraining import MaskingSettings, create_examples  # noqa: E402
-from keras_bert_lib.data.pretraining_records import write_shards  # noqa: E402
-
-# Sentences tokenized per call: bounds the memory of one ragged batch.
-TOKENIZE_BATCH = 4096
+from keras_bert_lib.data.documents import INPUT_FORMATS, DocumentRules  # noqa: E402
+from keras_bert_lib.data.pretraining_local import (  # noqa: E402
+    create_pretraining_data,
+    existing_output,
+)
+from keras_bert_lib.data.pretraining_transforms import ExampleRecipe  # noqa: E402
+from keras_bert_lib.text.bert_tokenizer import tokenizer_settings  # noqa: E402
+from keras_bert_lib.text.vocabulary import read_vocabulary  # noqa: E402
 
 
 def parse_args():
@@ -35,6 +40,7 @@ def parse_args():
     parser.add_argument("--input", type=Path, nargs="+", required=True, help="files or dirs")
     parser.add_argument("--output-prefix", type=Path, required=True)
     parser.add_argument("--checkpoint", type=Path, default=None, help="its vocabulary is used")
+    parser.add_argument("--input-format", choices=INPUT_FORMATS, default="auto")
     parser.add_argument("--blank-lines-separate-documents", action="store_true")
     parser.add_argument(
         "--min-document-words",
@@ -43,6 +49,11 @@ def parse_args():
         help="with --blank-lines-separate-documents: a shorter block (a chapter heading) "
         "joins the next one instead of becoming a document",
     )
+    parser.add_argument(
+        "--min-article-characters", type=int, default=600, help="WikiExtractor: shorter "
+        "articles (redirects, stubs) are dropped",
+    )  # fmt: skip
+    parser.add_argument("--min-article-sentences", type=int, default=4)
     parser.add_argument("--max-seq-length", type=int, default=128)
     parser.add_argument("--max-predictions-per-seq", type=int, default=20)
     parser.add_argument("--masked-lm-prob", type=float, default=0.15)
@@ -51,77 +62,71 @@ def parse_args():
     parser.add_argument("--whole-word-masking", action="store_true")
     parser.add_argument("--num-shards", type=int, default=10)
     parser.add_argument("--compress", action="store_true", help="GZIP the shards")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--group-megabytes", type=float, default=8, help="input per group: memory is bounded "
+        "by a group, and random-next B segments come from the same group",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=12345)
-    args = parser.parse_args()
+    parser.add_argument(
+        "--runner", default=None, help="run on Apache Beam with this runner (DirectRunner, "
+        "FlinkRunner, ...); other unknown flags go to Beam as pipeline options",
+    )  # fmt: skip
+    args, beam_args = parser.parse_known_args()
+    if beam_args and not args.runner:
+        parser.error(f"unrecognized arguments: {' '.join(beam_args)} (Beam options need --runner)")
     if args.min_document_words and not args.blank_lines_separate_documents:
         parser.error("--min-document-words applies with --blank-lines-separate-documents")
-    return args
-
-
-def tokenize_documents(tokenizer, documents):
-    sentences = [s for d in documents for s in d]
-    ids = []
-    for start in range(0, len(sentences), TOKENIZE_BATCH):
-        batch = tf.constant(sentences[start : start + TOKENIZE_BATCH])
-        ids.extend(tokenizer.tokenize(batch).to_list())
-        print(f"\rtokenized {len(ids):,} / {len(sentences):,} sentences", end="", flush=True)
-    print()
-    pieces = iter(ids)
-    return [[next(pieces) for _ in d] for d in documents]
+    return args, beam_args
 
 
 def main():
-    args = parse_args()
+    args, beam_args = parse_args()
+    if existing_output(args.output_prefix, args.num_shards, args.compress):
+        print(f"every shard of {args.output_prefix} is there already: nothing to do")
+        return
     start = time.perf_counter()
-    tokenizer = BertTokenizer.from_checkpoint(args.checkpoint or reference_checkpoint_path())
-    documents = tokenize_documents(
-        tokenizer,
-        read_documents(args.input, args.blank_lines_separate_documents, args.min_document_words),
-    )
-    special = tokenizer.special_ids
-    settings = MaskingSettings(
-        cls_id=special.cls,
-        sep_id=special.sep,
-        mask_id=tokenizer.token_to_id("[MASK]"),
-        vocabulary=tuple(tokenizer.vocabulary),
-        masked_lm_prob=args.masked_lm_prob,
-        max_predictions_per_seq=args.max_predictions_per_seq,
-        whole_word_masking=args.whole_word_masking,
-    )
-    print(f"{len(documents)} documents; creating examples x{args.dupe_factor} ...", flush=True)
-    examples = create_examples(
-        documents,
-        settings,
+    settings = tokenizer_settings(args.checkpoint or reference_checkpoint_path())
+    settings["vocabulary"] = read_vocabulary(settings["vocabulary"])
+    recipe = ExampleRecipe(
+        tokenizer_settings=settings,
+        document_rules=DocumentRules(
+            input_format=args.input_format,
+            blank_lines_separate_documents=args.blank_lines_separate_documents,
+            min_document_words=args.min_document_words,
+            min_article_characters=args.min_article_characters,
+            min_article_sentences=args.min_article_sentences,
+        ),
         max_seq_length=args.max_seq_length,
+        max_predictions_per_seq=args.max_predictions_per_seq,
+        masked_lm_prob=args.masked_lm_prob,
         short_seq_prob=args.short_seq_prob,
         dupe_factor=args.dupe_factor,
+        whole_word_masking=args.whole_word_masking,
         seed=args.seed,
-        workers=args.workers,
+        group_bytes=max(1, round(args.group_megabytes * 2**20)),
     )
-    paths = write_shards(
-        examples,
-        args.output_prefix,
-        args.max_seq_length,
-        args.max_predictions_per_seq,
-        args.num_shards,
-        args.compress,
-    )
+    if args.runner:
+        from keras_bert_lib.data.pretraining_beam import create_pretraining_data_on_beam
+
+        result = create_pretraining_data_on_beam(
+            args.input, args.output_prefix, recipe, ["--runner", args.runner, *beam_args],
+            args.num_shards, args.compress,
+        )  # fmt: skip
+    else:
+        result = create_pretraining_data(
+            args.input, args.output_prefix, recipe, args.num_shards, args.compress
+        )
     seconds = time.perf_counter() - start
     summary = {
-        "documents": len(documents),
-        "sentences": sum(len(d) for d in documents),
-        "tokens": sum(len(s) for d in documents for s in d),
-        "examples": len(examples),
-        "next_sentence_random_fraction": round(
-            sum(e.next_sentence_label for e in examples) / len(examples), 4
-        ),
+        **{k: v for k, v in result.items() if k not in ("random_next", "shards")},
+        "next_sentence_random_fraction": round(result["random_next"] / result["examples"], 4),
         "seconds": round(seconds, 1),
-        "examples_per_second": round(len(examples) / seconds, 1),
-        "shards": [str(p) for p in paths],
+        "examples_per_second": round(result["examples"] / seconds, 1),
+        "shards": result["shards"],
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
     }
     summary["settings"]["input"] = [str(p) for p in args.input]
+    summary["settings"]["beam_options"] = beam_args
     Path(f"{args.output_prefix}.json").write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps({k: v for k, v in summary.items() if k != "shards"}, indent=2))
 

@@ -60,6 +60,12 @@ def parse_args():
         "--max-train-examples", type=int, default=None, help="train on this many random rows"
     )
     parser.add_argument(
+        "--random-init",
+        action="store_true",
+        help="the checkpoint's architecture and vocabulary with random weights: the baseline "
+        "that shows what pretraining brings",
+    )
+    parser.add_argument(
         "--monitor", default=None, help="dev score for early stopping (default accuracy / spearman)"
     )
     return parser.parse_args()
@@ -96,6 +102,7 @@ def main():
             num_classes=num_classes,
             sequence_length=args.sequence_length,
             score_range=score_range,
+            load_weights=not args.random_init,
         )
         model.compile(
             learning_rate=args.learning_rate,

@@ -14,8 +14,9 @@ tokens, MLM and NSP accuracy) and printed beside the cross-entropy of a unigram 
 training wordpieces, the floor a model that learned anything must beat. Weights and
 optimizer state are backed up every `--backup-every` steps in `OUTPUT/backup`: rerun the
 same command after a kill to go on. Writes `OUTPUT/pretrainer.keras`, the encoder as a
-Hugging Face directory `OUTPUT/encoder` (every task model loads it), `OUTPUT/history.json`
-and TensorBoard logs in `OUTPUT/logs`.
+Hugging Face directory `OUTPUT/encoder` (every task model loads it), `OUTPUT/history.json`,
+the curves as `OUTPUT/curves.png` (with the `plots` extra) and TensorBoard logs in
+`OUTPUT/logs`. `tools/score_pretrainer.py` scores a saved pretrainer on other shards.
 """
 
 import argparse
@@ -27,23 +28,23 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
 
 from keras_bert_lib import BertConfig, BertEncoder, BertTokenizer  # noqa: E402
 from keras_bert_lib.checkpoints import reference_checkpoint_path, save_hf  # noqa: E402
-from keras_bert_lib.data.pretraining_records import (  # noqa: E402
-    parse_example,
-    pretraining_dataset,
-    read_shards,
-)
+from keras_bert_lib.data.pretraining_records import pretraining_dataset  # noqa: E402
 from keras_bert_lib.models.bert_pretrainer import MLM, NSP, BertPretrainer  # noqa: E402
+from keras_bert_lib.training.curves import write_curves_png  # noqa: E402
 from keras_bert_lib.training.distribute import (  # noqa: E402
     add_strategy_flags,
     strategy_from_flags,
     worker_output_dir,
 )
 from keras_bert_lib.training.optimizers import OPTIMIZERS  # noqa: E402
+from keras_bert_lib.training.pretraining_scores import (  # noqa: E402
+    ValidScores,
+    evaluation_dataset,
+    unigram_cross_entropy,
+)
 
 
 def parse_args():
@@ -78,6 +79,11 @@ def parse_args():
         type=float,
         default=None,
         help="the loss is MLM + this x NSP (default 1, BERT's)",
+    )
+    parser.add_argument(
+        "--freeze-encoder",
+        action="store_true",
+        help="train only the heads (e.g. a new MLM head on a checkpoint that has none)",
     )
     parser.add_argument(
         "--no-xla",
@@ -117,62 +123,21 @@ def data_settings(prefix):
     )
 
 
-def unigram_cross_entropy(train_files, valid_files, seq_length, predictions, vocab_size):
-    """Cross-entropy (nats) on the valid masked tokens of a unigram model (add-one) of the
-    training wordpieces (masked ones restored)."""
-    counts = np.ones(vocab_size, np.float64)
-
-    def records(files):
-        parsed = read_shards(files).map(lambda r: parse_example(r, seq_length, predictions))
-        return parsed.batch(1024)
-
-    for batch in records(train_files):
-        tokens = batch["token_ids"].numpy().copy()
-        rows = np.arange(len(tokens))[:, None].repeat(predictions, 1)
-        real = batch["mask_weights"].numpy() > 0
-        tokens[rows[real], batch["mask_positions"].numpy()[real]] = batch["mask_ids"].numpy()[real]
-        counts += np.bincount(tokens[batch["padding_mask"].numpy() > 0], minlength=vocab_size)
-    log_probabilities = np.log(counts / counts.sum())
-    total, count = 0.0, 0
-    for batch in records(valid_files):
-        real = batch["mask_weights"].numpy() > 0
-        total -= log_probabilities[batch["mask_ids"].numpy()[real]].sum()
-        count += real.sum()
-    return total / count
-
-
-class ValidScores(keras.callbacks.Callback):
-    """Scores the valid shards at each (evaluation) epoch's end and keeps the curve."""
-
-    def __init__(self, dataset, baseline):
-        super().__init__()
-        self.dataset, self.baseline, self.history = dataset, baseline, []
-        # TFRecord datasets do not know their length; Keras warns when one runs out.
-        counts = dataset.reduce(
-            (0, 0), lambda n, batch: (n[0] + 1, n[1] + tf.shape(batch[1]["mlm_logits"])[0])
-        )
-        self.steps, self.examples = int(counts[0]), int(counts[1])
-
-    def on_epoch_end(self, epoch, logs=None):
-        scores = self.model.evaluate(self.dataset, steps=self.steps, verbose=0, return_dict=True)
-        step = int(self.model.optimizer.iterations.numpy())
-        # Keras names the metrics of a lone output (MLM only) without the output's name.
-        mlm = "mlm_logits_" if self.model.next_sentence else ""
-        row = {
-            "step": step,
-            "train_loss": float(logs["loss"]),
-            "valid_mlm_loss": scores[f"{mlm}loss"],
-            "valid_mlm_accuracy": scores[f"{mlm}accuracy"],
-        }
-        line = (
-            f"\nstep {step}: valid MLM loss {row['valid_mlm_loss']:.4f} (unigram "
-            f"{self.baseline:.4f}), MLM acc {row['valid_mlm_accuracy']:.4f}"
-        )
-        if self.model.next_sentence:
-            row["valid_nsp_accuracy"] = scores["nsp_logits_accuracy"]
-            line += f", NSP acc {row['valid_nsp_accuracy']:.4f}"
-        self.history.append(row)
-        print(line, flush=True)
+def write_pretraining_curves(path, history, baseline):
+    panels = {
+        "masked-LM loss (nats)": {
+            "train": "train_mlm_loss", "train, all heads": "train_loss",
+            "valid": "valid_mlm_loss", "unigram": float(baseline),
+        },
+        "masked-LM accuracy": {"valid": "valid_mlm_accuracy"},
+        "next-sentence accuracy": {
+            "train": "train_nsp_accuracy", "valid": "valid_nsp_accuracy", "chance": 0.5,
+        },
+    }  # fmt: skip
+    try:
+        write_curves_png(path, history, "step", panels, title=str(path.parent))
+    except ModuleNotFoundError as error:
+        print(f"no {path.name}: {error}")
 
 
 def main():
@@ -203,6 +168,8 @@ def main():
                 f"The model has {model.encoder.config.vocab_size} token ids but the data's "
                 f"tokenizer {len(vocabulary)}."
             )
+        if args.freeze_encoder:
+            model.encoder.trainable = False
         model.compile(
             optimizer=args.optimizer,
             # XLA cannot place replicas on logical CPU devices (a variable "located in
@@ -234,17 +201,9 @@ def main():
             next_sentence=model.next_sentence,
         ).repeat()
 
-    valid = pretraining_dataset(
-        valid_files,
-        seq_length,
-        predictions,
-        args.batch_size,
-        shuffle=False,
-        next_sentence=model.next_sentence,
-        drop_remainder=False,
+    valid = evaluation_dataset(
+        model, valid_files, seq_length, predictions, args.batch_size, args.max_valid_batches
     )
-    if args.max_valid_batches:
-        valid = valid.take(args.max_valid_batches)
     scores = ValidScores(valid, baseline)
     valid_examples = scores.examples
     print(f"scoring {valid_examples} valid examples ({scores.steps} batches)", flush=True)
@@ -274,6 +233,8 @@ def main():
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
     }
     (output_dir / "history.json").write_text(json.dumps(result, indent=2) + "\n")
+    if scores.history:
+        write_pretraining_curves(output_dir / "curves.png", scores.history, baseline)
     print(json.dumps({k: result[k] for k in ("unigram_cross_entropy", "final", "wall_seconds")}))
 
 

@@ -28,16 +28,19 @@ def read_checkpoint(path: str | Path):
     )
 
 
-def load_encoder(path: str | Path, **kwargs):
+def load_encoder(path: str | Path, load_weights=True, **kwargs):
     """A `BertEncoder` with the weights of the checkpoint at `path`.
 
     Args:
         path: see `read_checkpoint`.
+        load_weights: bool. With False, the checkpoint's architecture with freshly initialised
+            weights (what pretraining brings is then measurable against it).
         **kwargs: `BertEncoder` constructor arguments (`dtype`, `output_attentions`, ...).
     """
     from keras_bert_lib.models.bert_encoder import BertEncoder
 
     config, weights = read_checkpoint(path)
     encoder = BertEncoder(config, **kwargs)
-    assign_weights(encoder_variables(encoder), weights, source=str(path))
+    if load_weights:
+        assign_weights(encoder_variables(encoder), weights, source=str(path))
     return encoder

@@ -12,9 +12,11 @@ longer segment, from its front or back at random. Then 15% of the tokens (at mos
 80% become `[MASK]`, 10% a random vocabulary token, 10% stay. With whole-word masking a word
 (a piece and its `##` continuations) is chosen or left as a whole.
 
-Every document is processed `dupe_factor` times with different masks. Randomness comes from
-a generator seeded by `(seed, pass, document index)`, so the examples do not depend on how
-the documents are split among worker processes; the final order is shuffled with `seed`.
+Every document is processed `dupe_factor` times with different masks (`pass_examples` makes
+one pass). Randomness comes from generators seeded by the pass and the document's index, so
+the examples do not depend on which process makes them. Random B segments come from the
+documents of the same pass: the whole corpus in `create_examples`, a group of about
+`group_bytes` of input in the streaming and Beam paths (`pretraining_transforms.py`).
 """
 
 from __future__ import annotations
@@ -145,32 +147,32 @@ def document_examples(
     return examples
 
 
-_WORKER_STATE = {}
+def pass_examples(
+    documents, pass_key, max_seq_length, short_seq_prob, settings: MaskingSettings
+) -> list[PretrainingExample]:
+    """One pass over `documents` (lists of sentences of ids), shuffled.
+
+    The documents are the pool random B segments are drawn from. Document `i` draws from a
+    generator seeded by `(pass_key, i)` and the pass is shuffled by one seeded by
+    `pass_key`, so a pass does not depend on which process makes it.
+    """
+    documents = [d for d in ([s for s in document if s] for document in documents) if d]
+    examples = []
+    for index in range(len(documents)):
+        rng = random.Random(f"{pass_key}-{index}")
+        examples.extend(
+            document_examples(documents, index, max_seq_length, short_seq_prob, settings, rng)
+        )
+    random.Random(pass_key).shuffle(examples)
+    return examples
 
 
-def _init_worker(documents, max_seq_length, short_seq_prob, settings, seed):
-    _WORKER_STATE.update(
-        documents=documents,
-        max_seq_length=max_seq_length,
-        short_seq_prob=short_seq_prob,
-        settings=settings,
-        seed=seed,
-    )
-
-
-def _pass_examples(task):
-    """The examples of one `(pass, document index)`, from its own seeded generator."""
-    dupe, index = task
-    state = _WORKER_STATE
-    rng = random.Random(f"{state['seed']}-{dupe}-{index}")
-    return document_examples(
-        state["documents"],
-        index,
-        state["max_seq_length"],
-        state["short_seq_prob"],
-        state["settings"],
-        rng,
-    )
+def check_lengths(max_seq_length, max_predictions_per_seq):
+    """Raises `ValueError` for lengths no example fits."""
+    if max_seq_length < 5:
+        raise ValueError(f"max_seq_length must be >= 5, got {max_seq_length}.")
+    if max_predictions_per_seq < 1:
+        raise ValueError(f"max_predictions_per_seq must be >= 1, got {max_predictions_per_seq}.")
 
 
 def create_examples(
@@ -180,29 +182,20 @@ def create_examples(
     short_seq_prob=0.1,
     dupe_factor=10,
     seed=12345,
-    workers=1,
 ) -> list[PretrainingExample]:
-    """Examples of `documents` (lists of sentences of ids), `dupe_factor` passes, shuffled.
+    """Examples of `documents` (lists of sentences of ids) held in memory as one pool:
+    `dupe_factor` passes, each shuffled, one after the other.
 
-    `workers` > 1 spreads the documents over processes; the result is the same.
+    Corpus-sized inputs go through `keras_bert_lib.data.pretraining_local` (bounded memory)
+    or `pretraining_beam` instead; both make their passes with `pass_examples` too.
     """
-    if max_seq_length < 5:
-        raise ValueError(f"max_seq_length must be >= 5, got {max_seq_length}.")
-    documents = [[s for s in d if s] for d in documents]
-    if not any(documents):
+    check_lengths(max_seq_length, settings.max_predictions_per_seq)
+    if not any(s for document in documents for s in document):
         raise ValueError("The documents hold no tokens.")
-    tasks = [(dupe, i) for dupe in range(dupe_factor) for i, d in enumerate(documents) if d]
-    state = (documents, max_seq_length, short_seq_prob, settings, seed)
-    if workers > 1:
-        import multiprocessing
-
-        with multiprocessing.get_context("spawn").Pool(
-            workers, initializer=_init_worker, initargs=state
-        ) as pool:
-            parts = pool.map(_pass_examples, tasks)
-    else:
-        _init_worker(*state)
-        parts = [_pass_examples(task) for task in tasks]
-    examples = [example for part in parts for example in part]
-    random.Random(seed).shuffle(examples)
-    return examples
+    return [
+        example
+        for dupe in range(dupe_factor)
+        for example in pass_examples(
+            documents, f"{seed}-{dupe}", max_seq_length, short_seq_prob, settings
+        )
+    ]

@@ -20,6 +20,7 @@ so a rerun writes only the shards that are missing.
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import tensorflow as tf
@@ -67,22 +68,35 @@ def serialize_example(example, max_seq_length, max_predictions_per_seq) -> bytes
     return example.SerializeToString(deterministic=True)
 
 
-def write_shards(
-    examples, prefix, max_seq_length, max_predictions_per_seq, num_shards=10, compress=False
-) -> list[Path]:
-    """Writes the examples round-robin into shards; existing complete shards are kept."""
+def write_shards(records, prefix, num_shards=10, compress=False) -> list[Path]:
+    """Writes serialized records round-robin into shards (record `i` to shard
+    `i % num_shards`), streaming: one pass over `records`, the shards written side by side.
+
+    Complete shards that exist are kept (a rerun writes only the missing ones); each new
+    shard is written under a temporary name and renamed when all are written.
+    """
     paths = shard_paths(prefix, num_shards, compress)
     paths[0].parent.mkdir(parents=True, exist_ok=True)
+    missing = {shard: path for shard, path in enumerate(paths) if not path.exists()}
+    if not missing:
+        return paths
     options = tf.io.TFRecordOptions(compression_type="GZIP" if compress else "")
-    for shard, path in enumerate(paths):
-        if path.exists():
-            continue
-        records = (
-            serialize_example(example, max_seq_length, max_predictions_per_seq)
-            for example in examples[shard::num_shards]
-        )
-        replace_atomically(path, functools.partial(_write_records, records, options))
+    partials = {shard: path.with_name(f"partial.{path.name}") for shard, path in missing.items()}
+    writers = {shard: tf.io.TFRecordWriter(str(p), options) for shard, p in partials.items()}
+    for index, record in enumerate(records):
+        writer = writers.get(index % num_shards)
+        if writer is not None:
+            writer.write(record)
+    for shard, writer in writers.items():
+        writer.close()
+        os.replace(partials[shard], missing[shard])
     return paths
+
+
+def write_shard(path, records, compress=False) -> None:
+    """One shard of records, written whole or not at all (`atomic_files`)."""
+    options = tf.io.TFRecordOptions(compression_type="GZIP" if compress else "")
+    replace_atomically(path, functools.partial(_write_records, records, options))
 
 
 def _write_records(records, options, path):
@@ -136,9 +150,12 @@ def pretraining_dataset(
     files = sorted(str(f) for f in files)
     if not files:
         raise ValueError("No pretraining shards given.")
-    dataset = read_shards(files)
     if shuffle:
-        dataset = dataset.shuffle(10_000, seed=seed, reshuffle_each_iteration=True)
+        dataset = interleaved_shards(files, seed).shuffle(
+            10_000, seed=seed, reshuffle_each_iteration=True
+        )
+    else:
+        dataset = read_shards(files)
     dataset = dataset.map(
         lambda record: parse_example(record, max_seq_length, max_predictions_per_seq),
         num_parallel_calls=tf.data.AUTOTUNE,
@@ -147,6 +164,22 @@ def pretraining_dataset(
         lambda features: to_training_batch(features, next_sentence)
     )
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def interleaved_shards(files, seed=0, cycle_length=64) -> tf.data.Dataset:
+    """The records of the shards, the shards in an order shuffled each epoch and read side by
+    side, one record from each in turn (up to `cycle_length` at a time): the stream follows
+    the examples' pass-major order across the shards (`pretraining_transforms.py`)."""
+    files = [str(f) for f in files]
+    compression = "GZIP" if files[0].endswith(".gz") else ""
+    names = tf.data.Dataset.from_tensor_slices(files).shuffle(
+        len(files), seed=seed, reshuffle_each_iteration=True
+    )
+    return names.interleave(
+        lambda name: tf.data.TFRecordDataset(name, compression_type=compression),
+        cycle_length=min(len(files), cycle_length),
+        block_length=1,
+    )
 
 
 def read_shards(files) -> tf.data.TFRecordDataset:

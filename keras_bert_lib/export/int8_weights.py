@@ -12,8 +12,8 @@ already routes every weight through a `DEQUANTIZE` op (float16 -> float32). Turn
 input into int8 with one scale per output channel (per row for embedding tables) keeps the
 graph as it is (`DEQUANTIZE` is a builtin LiteRT kernel). On the reference sentence encoder
 the file is 31 MB (float32 88 MB) and a one-sentence request takes 9.5 ms against 7.8 ms in
-float32 and 4.7 ms in dynamic-range int8 (median, `tools/bench_serving.py`). The int8 values are
-computed from the float16 weights: that adds at most half a float16 step (2**-12 of a
+float32 and 4.7 ms in dynamic-range int8 (median, `benchmarks/bench_serving.py`). The int8
+values are computed from the float16 weights: that adds at most half a float16 step (2**-12 of a
 weight) to the int8 rounding error of up to 1/254 of the row's largest weight.
 
 `export_tflite` keeps the feed-forward matrices in float16: they carry most of the int8

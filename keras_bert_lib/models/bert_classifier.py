@@ -215,7 +215,8 @@ class BertClassifier(Task):
             sequence_length: int. The preprocessor's packed length.
             dropout: float. Dropout before the head.
             score_range: None or `(low, high)`: a bounded regression (see the class).
-            **encoder_kwargs: `BertEncoder` arguments such as `dtype`.
+            **encoder_kwargs: `BertEncoder.from_checkpoint` arguments such as `dtype`, or
+                `load_weights=False` for the architecture with random weights.
         """
         saved = cls._load_saved(path)
         if saved is not None:

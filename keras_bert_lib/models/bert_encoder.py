@@ -147,15 +147,17 @@ class BertEncoder(keras.Model):
         return cls(**config)
 
     @classmethod
-    def from_checkpoint(cls, path, **kwargs) -> BertEncoder:
+    def from_checkpoint(cls, path, load_weights=True, **kwargs) -> BertEncoder:
         """Builds an encoder from pretrained weights.
 
         Args:
             path: a Hugging Face directory (`config.json` + `model.safetensors`), or an
                 original Google checkpoint (its prefix such as `.../bert_model.ckpt`, or the
                 directory holding it and `bert_config.json`).
+            load_weights: bool. With False, the same architecture freshly initialised (as
+                keras-hub's `from_preset(..., load_weights=False)`).
             **kwargs: passed to the constructor (`dtype`, `output_attentions`, ...).
         """
         from keras_bert_lib.checkpoints.loading import load_encoder
 
-        return load_encoder(path, **kwargs)
+        return load_encoder(path, load_weights=load_weights, **kwargs)

@@ -3,7 +3,7 @@
 BERT learned its vocabulary from its own pretraining corpus. A corpus-sized vocabulary also
 makes small models train faster: the masked-LM output projection and its softmax run over
 every vocabulary entry at every masked position: about half of a `bert_tiny` step with the
-30,522-entry reference vocabulary (`tools/bench_pretraining_step.py`).
+30,522-entry reference vocabulary (`benchmarks/bench_pretraining_step.py`).
 
 Words are split exactly as our tokenizer (and the Hugging Face reference) splits them
 (`exact_wordpiece.normalized_words`); the pieces are chosen by tensorflow-text's WordPiece

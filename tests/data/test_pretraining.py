@@ -1,6 +1,7 @@
 """MLM + NSP examples: pair construction, masking rates and rules, determinism, and the
 TFRecord round trip."""
 
+import collections
 import itertools
 import random
 
@@ -13,11 +14,13 @@ from keras_bert_lib.data.pretraining import (
     MaskingSettings,
     create_examples,
     mask_tokens,
+    pass_examples,
     truncate_pair,
 )
 from keras_bert_lib.data.pretraining_records import (
     count_records,
     pretraining_dataset,
+    serialize_example,
     shard_paths,
     write_shards,
 )
@@ -104,27 +107,55 @@ def test_pairs_next_and_random_next_come_from_the_right_documents():
             assert example.next_sentence_label == RANDOM_NEXT and not same_document
 
 
-def test_examples_are_deterministic_and_do_not_depend_on_workers():
+def test_examples_are_deterministic_and_passes_come_one_after_the_other():
     first = create_examples(documents(), SETTINGS, max_seq_length=32, dupe_factor=2, seed=3)
     again = create_examples(documents(), SETTINGS, max_seq_length=32, dupe_factor=2, seed=3)
     other = create_examples(documents(), SETTINGS, max_seq_length=32, dupe_factor=2, seed=4)
     assert first == again and first != other
-    parallel = create_examples(
-        documents(), SETTINGS, max_seq_length=32, dupe_factor=2, seed=3, workers=2
+    one_pass = pass_examples(documents(), "3-0", 32, 0.1, SETTINGS)
+    assert first[: len(one_pass)] == one_pass
+    assert first[len(one_pass) :] == pass_examples(documents(), "3-1", 32, 0.1, SETTINGS)
+
+
+def test_random_next_b_comes_from_another_document_of_the_pool_spread_over_it():
+    """Twenty documents of disjoint ids (document k holds k * 100 ...): every random-next B
+    comes from a document other than A's, and the B documents are spread over the pool."""
+    rng = random.Random(1)
+    pool = [
+        [[k * 100 + rng.randint(0, 99) for _ in range(rng.randint(3, 7))] for _ in range(40)]
+        for k in range(1, 21)
+    ]
+    vocabulary = tuple(
+        ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + [f"w{i}" for i in range(2200)]
     )
-    assert parallel == first
+    settings = MaskingSettings(CLS, SEP, MASK, vocabulary, max_predictions_per_seq=1)
+    sources = collections.Counter()
+    for example in pass_examples(pool, "pool", 32, 0.1, settings):
+        tokens = unmasked(example)
+        first_sep = tokens.index(SEP)
+        a_document, b_document = tokens[1] // 100, tokens[first_sep + 1] // 100
+        if example.next_sentence_label == RANDOM_NEXT:
+            assert b_document != a_document
+            sources[b_document] += 1
+        else:
+            assert b_document == a_document
+    assert set(sources) == set(range(1, 21))
+    expected = sum(sources.values()) / 20
+    # Uniform draws: each count within 4.5 standard deviations of its mean.
+    assert all(abs(n - expected) < 4.5 * expected**0.5 for n in sources.values()), sources
 
 
 def test_records_round_trip_byte_identical_reruns_and_missing_shards_only(tmp_path):
     examples = create_examples(documents(), SETTINGS, max_seq_length=32, dupe_factor=1, seed=1)
-    paths = write_shards(examples, tmp_path / "a" / "data", 32, 20, num_shards=3)
-    again = write_shards(examples, tmp_path / "b" / "data", 32, 20, num_shards=3)
+    records = [serialize_example(e, 32, 20) for e in examples]
+    paths = write_shards(records, tmp_path / "a" / "data", num_shards=3)
+    again = write_shards(records, tmp_path / "b" / "data", num_shards=3)
     assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in again]
     assert count_records(paths) == len(examples)
     # A rerun after a kill writes only what is missing.
     stamp = paths[0].stat().st_mtime_ns
     paths[1].unlink()
-    write_shards(examples, tmp_path / "a" / "data", 32, 20, num_shards=3)
+    write_shards(records, tmp_path / "a" / "data", num_shards=3)
     assert paths[1].read_bytes() == again[1].read_bytes()
     assert paths[0].stat().st_mtime_ns == stamp
     x, y, weights = next(iter(pretraining_dataset(paths[:1], 32, 20, 2, shuffle=False)))

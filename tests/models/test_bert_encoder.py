@@ -111,3 +111,19 @@ def test_fit_updates_weights_through_a_user_head():
     )
     history = model.fit(make_inputs(), np.array([0, 1]), epochs=20, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+
+
+def test_from_checkpoint_without_weights_is_the_architecture_freshly_initialised(tmp_path):
+    from keras_bert_lib.checkpoints import save_hf
+
+    config = BertConfig(
+        vocab_size=30, hidden_size=8, num_layers=2, num_heads=2, intermediate_size=16
+    )
+    keras.utils.set_random_seed(1)
+    save_hf(BertEncoder(config), tmp_path)
+    loaded = BertEncoder.from_checkpoint(tmp_path)
+    fresh = BertEncoder.from_checkpoint(tmp_path, load_weights=False)
+    assert fresh.config == loaded.config
+    pairs = list(zip(loaded.weights, fresh.weights, strict=True))
+    kernels = [(a, b) for a, b in pairs if a.path.endswith(("kernel", "_embeddings"))]
+    assert kernels and not any(np.allclose(a.numpy(), b.numpy()) for a, b in kernels)

@@ -6,6 +6,10 @@ import json
 import subprocess
 import sys
 
+import keras
+import numpy as np
+import pytest
+
 from keras_bert_lib import BertClassifier, BertConfig, BertEncoder, BertTokenizer
 from keras_bert_lib.checkpoints import save_hf
 from keras_bert_lib.data.pretraining_records import count_records
@@ -64,15 +68,38 @@ def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
     valid_records = count_records(sorted((tmp_path / "data").glob("valid-*")))
     assert history["valid_examples"] == valid_records > 8 and valid_records % 6
     assert not (tmp_path / "run" / "backup").exists()
+    assert (tmp_path / "run" / "curves.png").read_bytes()[:4] == b"\x89PNG"
+    # The saved pretrainer scored again without training: the figures of its last evaluation.
+    scored = json.loads(run_tool(
+        "score_pretrainer.py", "--checkpoint", tmp_path / "run" / "pretrainer.keras",
+        "--data", tmp_path / "data" / "valid", "--train-data", tmp_path / "data" / "train",
+        "--batch-size", 5,
+    ))  # fmt: skip
+    final = history["final"]
+    assert scored["examples"] == valid_records
+    assert scored["mlm_loss"] == pytest.approx(final["valid_mlm_loss"], rel=1e-4)
+    assert scored["nsp_accuracy"] == pytest.approx(final["valid_nsp_accuracy"], abs=1e-6)
+    assert scored["unigram_cross_entropy"] == pytest.approx(history["unigram_cross_entropy"])
     # Going on from the pretrainer it wrote (no vocab.txt beside it: the data's vocabulary).
     run_tool(
         "pretrain.py", "--train-data", tmp_path / "data" / "train", "--valid-data",
         tmp_path / "data" / "valid", "--checkpoint", tmp_path / "run" / "pretrainer.keras",
         "--output-dir", tmp_path / "more", "--steps", 2, "--eval-every", 2, "--batch-size", 4,
+        "--freeze-encoder",
     )  # fmt: skip
     more = json.loads((tmp_path / "more" / "history.json").read_text())
     assert [row["step"] for row in more["curve"]] == [2]
     assert (tmp_path / "more" / "encoder" / "vocab.txt").read_text().split() == VOCAB
+    # --freeze-encoder trained the heads only.
+    before = BertEncoder.from_checkpoint(tmp_path / "run" / "encoder").get_weights()
+    after = BertEncoder.from_checkpoint(tmp_path / "more" / "encoder").get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+    heads = [
+        keras.saving.load_model(tmp_path / name / "pretrainer.keras").get_layer("mlm_head")
+        for name in ("run", "more")
+    ]
+    kernels = [head.dense.kernel.numpy() for head in heads]
+    assert not np.array_equal(*kernels)
     classifier = BertClassifier.from_checkpoint(tmp_path / "run" / "encoder", num_classes=2)
     assert classifier.predict(["the cat sat"], verbose=0).shape == (1, 2)
 

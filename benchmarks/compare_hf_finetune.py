@@ -8,7 +8,7 @@ plain training loop (the recipe of `Trainer`, which needs `accelerate`). Prints 
 metrics, training examples/s of each and the ratio; with several `--seeds` also their means
 (MRPC's dev set has 408 pairs, so one seed moves F1 by about a point). Run by hand (not in CI):
 
-    python tools/compare_hf_finetune.py --train ../shared/data/mrpc/train.tsv \
+    python benchmarks/compare_hf_finetune.py --train ../shared/data/mrpc/train.tsv \
         --dev ../shared/data/mrpc/dev.tsv --text-columns "#1 String" "#2 String" \
         --label-column Quality --epochs 3
 """

@@ -1,4 +1,4 @@
-"""Timing shared by the benchmark tools (imported as a sibling: run them as `python tools/X.py`)."""
+"""Timing shared by the benchmarks (imported as a sibling: run `python benchmarks/X.py`)."""
 
 import time
 

@@ -5,7 +5,7 @@ sequences/s and achieved GFLOP/s (matrix multiplications only) for `tf.function`
 `tf.function(jit_compile=True)`; when `transformers` and `torch` are installed, also for
 `transformers.BertModel` (PyTorch, CPU) on the same shapes, with the ratio.
 
-    python tools/bench_encoder.py --preset bert_base --batch-sizes 8 32 --sequence-length 128
+    python benchmarks/bench_encoder.py --preset bert_base --batch-sizes 8 32 --sequence-length 128
 """
 
 import argparse

@@ -6,7 +6,7 @@ median of `--iterations` steps after `--warmup`. The MLM output layer and its so
 the vocabulary at every masked position, so small models train faster with a vocabulary
 learned from their corpus (`tools/create_vocab.py`).
 
-    python tools/bench_pretraining_step.py --preset bert_tiny --vocab-sizes 30522 8192 \
+    python benchmarks/bench_pretraining_step.py --preset bert_tiny --vocab-sizes 30522 8192 \
         --sequence-length 128 --predictions 20 --batch-size 32
 """
 

@@ -7,7 +7,7 @@ except LayerNorm and bias, 10% linear warmup then linear decay, gradients clippe
 dynamic padding; words cut off by its truncation count as `O`. Both are scored on the dev
 file by `seqeval` itself (entity precision, recall, F1). Run by hand (not in CI):
 
-    python tools/compare_hf_ner.py --train ../shared/data/wnut17/wnut17train.conll \
+    python benchmarks/compare_hf_ner.py --train ../shared/data/wnut17/wnut17train.conll \
         --dev ../shared/data/wnut17/emerging.dev.conll
 """
 

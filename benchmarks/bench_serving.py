@@ -1,6 +1,6 @@
 """Per-request latency (batch 1) of an exported SavedModel and `.tflite` on this machine.
 
-    python tools/bench_serving.py --saved-model saved_models/sst2/1 \
+    python benchmarks/bench_serving.py --saved-model saved_models/sst2/1 \
         --tflite saved_models/sst2.tflite --tsv ../shared/data/sst2/dev.tsv --requests 200
 
 Each request is one sentence from the TSV (in order), sent to the SavedModel's

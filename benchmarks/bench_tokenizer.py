@@ -6,7 +6,7 @@ same truncation and padding (the reference `tokenizer.json` truncates and pads t
 set to `--sequence-length`). Prints sentences/s, tokens/s (real tokens, no padding) and the
 ratio ours / theirs.
 
-    python tools/bench_tokenizer.py --data ../shared/data
+    python benchmarks/bench_tokenizer.py --data ../shared/data
 """
 
 import argparse

@@ -8,7 +8,7 @@ AdamW, weight decay 0.01 except LayerNorm and bias, 10% linear warmup then linea
 gradients clipped to norm 1, batches in random order cut to their longest window. Our side
 is `tools/finetune_squad.py` (its `metrics.json`). Run by hand (not in CI):
 
-    python tools/compare_hf_squad.py --train ../shared/data/squad_v1.1/train_split.json \
+    python benchmarks/compare_hf_squad.py --train ../shared/data/squad_v1.1/train_split.json \
         --dev ../shared/data/squad_v1.1/dev_split.json --output runs/squad_hf.json
 """
 
