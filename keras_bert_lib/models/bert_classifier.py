@@ -107,6 +107,7 @@ class BertClassifier(Task):
     def _check_labels(self, y):
         if self.num_classes == 1:
             y = tf.cast(y, "float32")
+            tf.debugging.assert_all_finite(y, "Regression labels must be finite (no NaN or inf).")
             if self.score_range is not None:
                 low, high = self.score_range
                 tf.debugging.assert_greater_equal(
@@ -131,8 +132,14 @@ class BertClassifier(Task):
         if y is None:
             return
         if self.num_classes == 1:
+            scores = np.asarray(y, dtype=np.float32)
+            bad = scores[~np.isfinite(scores)]
+            if bad.size:
+                raise ValueError(
+                    f"Regression labels must be finite; got {bad[:5].tolist()} ({bad.size} "
+                    "not finite): a NaN label would make every weight NaN."
+                )
             if self.score_range is not None:
-                scores = np.asarray(y, dtype=np.float32)
                 low, high = self.score_range
                 outside = scores[(scores < low) | (scores > high)]
                 if outside.size:

@@ -35,7 +35,7 @@ class BertTokenClassifier(Task):
     Args:
         encoder: a `BertEncoder`.
         tag_names: list of str. The tags, e.g. `["O", "B-PER", "I-PER"]`; class i is
-            `tag_names[i]`.
+            `tag_names[i]`. The outside tag `"O"` is required.
         preprocessor: a `BertPreprocessor` (its tokenizer and `sequence_length` are used).
         dropout: float. Dropout before the head.
         **kwargs: standard `keras.Model` arguments (`name`).
@@ -66,6 +66,10 @@ class BertTokenClassifier(Task):
             raise ValueError(f"tag_names must be 2 or more distinct tags, got {tag_names}.")
         for tag in tag_names:
             split_tag(tag)
+        if "O" not in tag_names:
+            # Words outside every entity need a tag: without one, each word would be forced
+            # into an entity and decoded as one.
+            raise ValueError(f"tag_names must include the outside tag 'O', got {tag_names}.")
         # === Layers ===
         dropout_layer = keras.layers.Dropout(dropout, name="head_dropout")
         head = keras.layers.Dense(

@@ -54,6 +54,13 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
     default_learning_rate = 5e-5
 
     def _finish_init(self, preprocessor):
+        limit = self.encoder.config.max_position_embeddings
+        length = getattr(preprocessor, "sequence_length", None)
+        if length is not None and length > limit:
+            raise ValueError(
+                f"sequence_length {length} exceeds the encoder's max_position_embeddings "
+                f"({limit}): positions past {limit} have no embedding."
+            )
         self.preprocessor = preprocessor
         self.compile()
 

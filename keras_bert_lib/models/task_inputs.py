@@ -20,12 +20,22 @@ def to_tensor(values, name):
 
 
 def inputs_to_tensors(x):
-    """Strings, a `(first, second)` tuple of them, or a dict of token arrays -> tensors."""
+    """Strings, a `(first, second)` tuple of them, or a dict of token arrays -> tensors.
+
+    Raises:
+        TypeError: texts (not a dict) that are not strings, named here rather than deep in
+            the traced preprocessor.
+    """
     if isinstance(x, dict):
         return {name: to_tensor(value, "x") for name, value in x.items()}
-    if isinstance(x, tuple):
-        return tuple(to_tensor(part, "x") for part in x)
-    return to_tensor(x, "x")
+    parts = tuple(to_tensor(part, "x") for part in (x if isinstance(x, tuple) else (x,)))
+    for part in parts:
+        if part.dtype != tf.string:
+            raise TypeError(
+                f"Texts must be strings, got {part.dtype.name} values: pass a list of str, a "
+                "tuple of two lists for pairs, or a dict of token ids with no preprocessor."
+            )
+    return parts if isinstance(x, tuple) else parts[0]
 
 
 def labels_to_tensors(y):

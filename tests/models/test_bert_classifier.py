@@ -141,6 +141,36 @@ def test_labels_outside_the_classes_are_rejected():
         model.fit(bad, epochs=1, verbose=0)
 
 
+def test_non_finite_regression_labels_are_rejected_before_any_weight_moves():
+    model = make(num_classes=1)
+    before = [w.numpy() for w in model.weights]
+    for label in (np.nan, np.inf):
+        with pytest.raises(
+            ValueError, match=r"Regression labels must be finite; got \[(nan|inf)\]"
+        ):
+            model.fit(TEXTS[:2], [0.5, label], verbose=0)
+    bad = tf.data.Dataset.from_tensor_slices((TEXTS[:2], [0.5, np.nan])).batch(2)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must be finite"):
+        model.fit(bad, epochs=1, verbose=0)
+    assert all(np.array_equal(a, w.numpy()) for a, w in zip(before, model.weights, strict=True))
+
+
+def test_texts_that_are_not_strings_are_named():
+    model = make()
+    for texts in ([1, 2, 3], np.array([0.5]), ([1], ["good"])):
+        with pytest.raises(TypeError, match="Texts must be strings, got (int32|float64|int64)"):
+            model.predict(texts, verbose=0)
+    with pytest.raises(TypeError, match="Texts must be strings"):
+        model.fit([1, 2], [0, 1], verbose=0)
+
+
+def test_a_sequence_length_beyond_the_position_table_is_refused():
+    encoder = make().encoder  # max_position_embeddings=32
+    long = BertPreprocessor(BertTokenizer(VOCAB), sequence_length=33)
+    with pytest.raises(ValueError, match="sequence_length 33 exceeds .* max_position_embeddings"):
+        BertClassifier(encoder, num_classes=2, preprocessor=long)
+
+
 def test_empty_inputs():
     model = make()
     assert model.predict([], verbose=0).shape == (0, 2)

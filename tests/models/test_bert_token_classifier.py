@@ -87,6 +87,8 @@ def test_bad_tags_and_inputs_are_named():
         BertTokenClassifier(model.encoder, ["O", "O"])
     with pytest.raises(ValueError, match="not O, B-TYPE or I-TYPE"):
         BertTokenClassifier(model.encoder, ["O", "PER"])
+    with pytest.raises(ValueError, match="must include the outside tag 'O'"):
+        BertTokenClassifier(model.encoder, ["B-x", "I-x"])
     assert model.predict_words([]) == []
 
 
