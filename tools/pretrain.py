@@ -1,9 +1,9 @@
 """Pretrains BERT (MLM + NSP) on TFRecord shards from tools/create_pretraining_data.py.
 
-    python tools/create_pretraining_data.py --input ../shared/data/gutenberg/train \
+    python tools/create_pretraining_data.py --input ../shared/data/wikipedia/train \
         --output-prefix runs/pretraining_data/train
-    python tools/create_pretraining_data.py --input ../shared/data/gutenberg/valid \
-        --output-prefix runs/pretraining_data/valid --dupe-factor 1
+    python tools/create_pretraining_data.py --input ../shared/data/wikipedia/valid \
+        --output-prefix runs/pretraining_data/valid --dupe-factor 1 --seed 1
     python tools/pretrain.py --train-data runs/pretraining_data/train \
         --valid-data runs/pretraining_data/valid --preset bert_tiny --output-dir runs/pretrain
 
@@ -22,6 +22,7 @@ the curves as `OUTPUT/curves.png` (with the `plots` extra) and TensorBoard logs 
 import argparse
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -65,7 +66,14 @@ def parse_args():
     parser.add_argument("--steps", type=int, default=6000)
     parser.add_argument("--eval-every", type=int, default=500)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument(
+        "--learning-rate",
+        type=float,
+        default=None,
+        help="peak learning rate (default 1e-3 from scratch with --preset; 1e-4, "
+        "BertPretrainer's, going on from a --checkpoint, whose encoder a larger one would "
+        "undo)",
+    )
     parser.add_argument("--warmup-ratio", type=float, default=0.05)
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adamw")
@@ -175,7 +183,7 @@ def main():
             # XLA cannot place replicas on logical CPU devices (a variable "located in
             # device CPU:1" read from CPU:0; tensorflow.org/xla/known_issues).
             jit_compile=args.jit_compile and not args.logical_cpus,
-            learning_rate=args.learning_rate,
+            learning_rate=args.learning_rate or (1e-3 if args.preset else None),
             warmup_ratio=args.warmup_ratio,
             weight_decay=args.weight_decay,
             loss_weights={
@@ -224,6 +232,11 @@ def main():
     model.save(output_dir / "pretrainer.keras")
     save_hf(model.encoder, output_dir / "encoder")
     (output_dir / "encoder" / "vocab.txt").write_text("\n".join(vocabulary) + "\n")
+    # The casing and long-word limit of the data's tokenizer go with its vocabulary.
+    data_directory = data_checkpoint if data_checkpoint.is_dir() else data_checkpoint.parent
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        if (data_directory / name).is_file():
+            shutil.copyfile(data_directory / name, output_dir / "encoder" / name)
     result = {
         "unigram_cross_entropy": baseline,
         "valid_examples": valid_examples,

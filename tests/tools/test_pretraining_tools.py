@@ -154,6 +154,10 @@ def test_from_scratch_with_a_vocabulary_learned_from_the_documents(tmp_path):
     encoder = BertEncoder.from_checkpoint(tmp_path / "run" / "encoder")
     assert encoder.config.vocab_size == len(tokens)
     assert (tmp_path / "run" / "encoder" / "vocab.txt").read_text().split() == tokens
+    config = "tokenizer_config.json"  # the casing goes with the vocabulary
+    assert (tmp_path / "run" / "encoder" / config).read_text() == (
+        tmp_path / "vocab" / config
+    ).read_text()
     # MLM only (RoBERTa style): the records' NSP labels are left out, no NSP score.
     final = json.loads((tmp_path / "run" / "history.json").read_text())["final"]
     assert final["valid_mlm_loss"] > 0 and "valid_nsp_accuracy" not in final
