@@ -149,10 +149,10 @@ def test_non_finite_regression_labels_are_rejected_before_any_weight_moves():
             ValueError, match=r"Regression labels must be finite; got \[(nan|inf)\]"
         ):
             model.fit(TEXTS[:2], [0.5, label], verbose=0)
+    assert all(np.array_equal(a, w.numpy()) for a, w in zip(before, model.weights, strict=True))
     bad = tf.data.Dataset.from_tensor_slices((TEXTS[:2], [0.5, np.nan])).batch(2)
     with pytest.raises(tf.errors.InvalidArgumentError, match="must be finite"):
         model.fit(bad, epochs=1, verbose=0)
-    assert all(np.array_equal(a, w.numpy()) for a, w in zip(before, model.weights, strict=True))
 
 
 def test_texts_that_are_not_strings_are_named():

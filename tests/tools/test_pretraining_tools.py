@@ -27,16 +27,18 @@ def make_data(tmp_path):
     )
     save_hf(BertEncoder(config), checkpoint)
     (checkpoint / "vocab.txt").write_text("\n".join(VOCAB) + "\n")
+    documents = tmp_path / "docs"  # apart: a directory input is searched recursively
+    documents.mkdir()
     for index in range(3):
         sentences = [
             f"The {WORDS[(index + k) % 5 + 1]} sat on a {WORDS[(index * k) % 4 + 8]} mat."
             for k in range(40)
         ]
-        (tmp_path / f"doc{index}.txt").write_text(" ".join(sentences) + "\n")
+        (documents / f"doc{index}.txt").write_text(" ".join(sentences) + "\n")
     common = ["--checkpoint", checkpoint, "--max-seq-length", 24, "--max-predictions-per-seq", 4]
-    run_tool("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
+    run_tool("create_pretraining_data.py", "--input", tmp_path / "docs", "--output-prefix",
         tmp_path / "data" / "train", "--dupe-factor", 2, "--num-shards", 2, *common)  # fmt: skip
-    run_tool("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
+    run_tool("create_pretraining_data.py", "--input", tmp_path / "docs", "--output-prefix",
         tmp_path / "data" / "valid", "--dupe-factor", 1, "--num-shards", 1, "--seed", 9,
         *common)  # fmt: skip
     return checkpoint
@@ -47,7 +49,7 @@ def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
     summary = json.loads((tmp_path / "data" / "train.json").read_text())
     assert summary["documents"] == 3 and summary["examples"] > 10
     # Another process, the same command: byte-identical shards.
-    run_tool("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
+    run_tool("create_pretraining_data.py", "--input", tmp_path / "docs", "--output-prefix",
         tmp_path / "again" / "train", "--dupe-factor", 2, "--num-shards", 2, "--checkpoint",
         checkpoint, "--max-seq-length", 24, "--max-predictions-per-seq", 4)  # fmt: skip
     for shard in sorted((tmp_path / "data").glob("train-*")):
@@ -129,7 +131,7 @@ def test_from_scratch_with_a_vocabulary_learned_from_the_documents(tmp_path):
     from transformers import BertTokenizerFast
 
     make_data(tmp_path)  # for its three documents
-    run_tool("create_vocab.py", "--input", tmp_path, "--output-dir", tmp_path / "vocab",
+    run_tool("create_vocab.py", "--input", tmp_path / "docs", "--output-dir", tmp_path / "vocab",
         "--vocab-size", 64)  # fmt: skip
     tokens = (tmp_path / "vocab" / "vocab.txt").read_text().split("\n")[:-1]
     assert tokens[:5] == ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -143,7 +145,7 @@ def test_from_scratch_with_a_vocabulary_learned_from_the_documents(tmp_path):
     assert ours.tokenize([text]).to_list() == [expected]
 
     for split, dupe in (("train", 2), ("valid", 1)):
-        run_tool("create_pretraining_data.py", "--input", tmp_path, "--output-prefix",
+        run_tool("create_pretraining_data.py", "--input", tmp_path / "docs", "--output-prefix",
             tmp_path / "data" / split, "--checkpoint", tmp_path / "vocab", "--dupe-factor",
             dupe, "--num-shards", 1, "--max-seq-length", 24, "--max-predictions-per-seq", 4,
             "--seed", dupe)  # fmt: skip
