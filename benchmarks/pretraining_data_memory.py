@@ -13,6 +13,7 @@ figure is the peak (VmHWM) minus that. Prints a table and writes it as JSON.
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -80,8 +81,8 @@ def run(library, tool, corpus, output, args) -> dict:
         "--output-prefix", str(output), "--blank-lines-separate-documents",
         "--dupe-factor", str(args.dupe_factor), "--num-shards", "10",
     ]  # fmt: skip
-    if args.checkpoint:
-        command += ["--checkpoint", str(args.checkpoint)]
+    if args.checkpoint:  # absolute: each version runs in its own directory
+        command += ["--checkpoint", str(args.checkpoint.resolve())]
     completed = subprocess.run(command, capture_output=True, text=True, cwd=library)
     if completed.returncode:
         raise SystemExit(completed.stderr[-3000:])
@@ -116,6 +117,7 @@ def main():
         for megabytes in args.megabytes:
             corpus = corpus_of(base, megabytes, work)
             output = work / f"out_{name}_{megabytes}mb" / "train"
+            shutil.rmtree(output.parent, ignore_errors=True)  # a finished output is not redone
             row = {"tool": name, "input_mb": megabytes, **run(
                 library, library / "tools" / "create_pretraining_data.py", corpus, output, args
             )}  # fmt: skip
