@@ -3,14 +3,17 @@
 
 Each group's passes are written to `PREFIX.parts/group-NNNNN-pass-NNN.tfrecord`, then a
 marker `group-NNNNN.json` with the counts; a rerun after a kill skips the groups whose marker
-exists. When all groups are done, the parts are read in the examples' order and dealt into
-the shards, which are renamed into place together; then the parts are removed. The shards
+exists (the same command only: other settings are refused by name). When all groups are
+done, the parts are read in the examples' order and dealt into the shards, which are renamed
+into place together; then the parts are removed. The shards
 are byte-identical to an uninterrupted run's, and to the Beam pipeline's for the same
 recipe (`pretraining_beam.py`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import shutil
 import time
@@ -58,6 +61,7 @@ def create_pretraining_data(
     groups = plan_groups(corpus_files(inputs), recipe.group_bytes)
     parts = Path(f"{prefix}.parts")
     parts.mkdir(parents=True, exist_ok=True)
+    _check_same_work(parts / "recipe.json", recipe, groups)
     maker = GroupExamples(recipe)
     order = group_order(len(groups), recipe.seed)
     totals = {}
@@ -81,6 +85,19 @@ def create_pretraining_data(
     paths = write_shards(_records(part_files), prefix, num_shards, compress)
     shutil.rmtree(parts)
     return {**totals, "groups": len(groups), "shards": [str(p) for p in paths]}
+
+
+def _check_same_work(path, recipe, groups):
+    """Parts of an interrupted run are reused only by the same recipe on the same groups:
+    another seed or flag would otherwise mix two datasets without a word."""
+    settings = {"recipe": dataclasses.asdict(recipe), "groups": groups}
+    fingerprint = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+    if path.exists() and path.read_text() != fingerprint:
+        raise ValueError(
+            f"{path.parent} holds the groups of an interrupted run with other settings or "
+            "input files: rerun that command to finish it, or remove the directory."
+        )
+    replace_atomically(path, lambda p: p.write_text(fingerprint))
 
 
 def _part_path(parts, group, pass_index) -> Path:

@@ -89,3 +89,29 @@ def test_local_and_beam_runs_write_byte_identical_shards(tmp_path, shared_data, 
     # Side by side: the first records are the first of each shard (pass-major order).
     firsts = {next(iter(tf.data.TFRecordDataset(p))).numpy() for p in local["shards"]}
     assert set(stream[:3]) == firsts
+
+
+class Interrupted(Exception):
+    pass
+
+
+@pytest.mark.slow
+def test_an_interrupted_run_goes_on_only_with_the_same_settings(
+    tmp_path, shared_data, reference_dir
+):
+    articles = split_articles(shared_data / "wikipedia" / "valid" / "wiki_08", tmp_path / "in")
+    recipe = recipe_for(reference_dir)
+    whole = create_pretraining_data([articles], tmp_path / "whole" / "train", recipe, 2)
+
+    def crash_after_first_group(line):
+        raise Interrupted(line)
+
+    prefix = tmp_path / "resumed" / "train"
+    with pytest.raises(Interrupted, match="group 1/"):
+        create_pretraining_data([articles], prefix, recipe, 2, log=crash_after_first_group)
+    with pytest.raises(ValueError, match="an interrupted run with other settings"):
+        create_pretraining_data([articles], prefix, recipe_for(reference_dir, seed=9), 2)
+    lines = []
+    resumed = create_pretraining_data([articles], prefix, recipe, 2, log=lines.append)
+    assert lines[0].endswith("done in an earlier run") and len(lines) == whole["groups"]
+    assert shard_bytes(resumed) == shard_bytes(whole)
