@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint
+.PHONY: demo test test-fast lint
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check keras_bert_lib tools benchmarks tests
 	$(PY) -m pytest -p no:cacheprovider
+
+# Day-to-day development: everything but the `slow` tier (real data, the real checkpoint,
+# other processes; see tests/conftest.py).
+test-fast: $(STAMP)
+	$(PY) -m ruff check keras_bert_lib tools benchmarks tests
+	$(PY) -m pytest -p no:cacheprovider -m "not slow"
 
 lint: $(STAMP)
 	$(PY) -m ruff check keras_bert_lib tools benchmarks tests

@@ -11,14 +11,14 @@ sequences/s and achieved GFLOP/s (matrix multiplications only) for `tf.function`
 import argparse
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from bench_timing import time_calls  # noqa: E402
+import numpy as np
+import tensorflow as tf
+from bench_timing import time_calls
 
-from keras_bert_lib import BertConfig, BertEncoder  # noqa: E402
-from keras_bert_lib.config import PRESETS  # noqa: E402
+from keras_bert_lib import BertConfig, BertEncoder
+from keras_bert_lib.config import PRESETS
 
 
 def forward_flops(config: BertConfig, length: int) -> float:

@@ -14,14 +14,14 @@ import argparse
 import functools
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import numpy as np  # noqa: E402
-from bench_timing import time_calls  # noqa: E402
+import numpy as np
+from bench_timing import time_calls
 
-from keras_bert_lib import BertConfig, BertEncoder  # noqa: E402
-from keras_bert_lib.config import PRESETS  # noqa: E402
-from keras_bert_lib.models.bert_pretrainer import MLM, NSP, BertPretrainer  # noqa: E402
+from keras_bert_lib import BertConfig, BertEncoder
+from keras_bert_lib.config import PRESETS
+from keras_bert_lib.models.bert_pretrainer import MLM, NSP, BertPretrainer
 
 
 def random_batch(vocab_size, length, predictions, batch_size, rng):

@@ -10,18 +10,17 @@ through LiteRT. Prints median, p90 and mean milliseconds after a warm-up.
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-import tensorflow_text  # noqa: E402, F401
+import numpy as np
+import tensorflow as tf
+import tensorflow_text  # noqa: F401
 
-from keras_bert_lib.data.text_files import read_tsv  # noqa: E402
-from keras_bert_lib.export.tflite import SIGNATURE, load_interpreter  # noqa: E402
+from keras_bert_lib.data.text_files import read_tsv
+from keras_bert_lib.export.tflite import SIGNATURE, load_interpreter
 
 
 def session_runner(directory):

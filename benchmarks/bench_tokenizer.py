@@ -14,13 +14,13 @@ import os
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import tensorflow as tf  # noqa: E402
+import tensorflow as tf
 
-from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.benchmark_corpus import corpus_texts  # noqa: E402
-from keras_bert_lib.text import BertPreprocessor  # noqa: E402
+from keras_bert_lib.checkpoints import reference_checkpoint_path
+from keras_bert_lib.data.benchmark_corpus import corpus_texts
+from keras_bert_lib.text import BertPreprocessor
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -21,15 +21,15 @@ import random
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import numpy as np  # noqa: E402
-from hugging_face_recipe import add_sides_flag, recipe_optimizer, recipe_step  # noqa: E402
+import numpy as np
+from hugging_face_recipe import add_sides_flag, recipe_optimizer, recipe_step
 
-from keras_bert_lib import BertClassifier  # noqa: E402
-from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.glue import load_train_dev  # noqa: E402
-from keras_bert_lib.training.dev_metric import (  # noqa: E402
+from keras_bert_lib import BertClassifier
+from keras_bert_lib.checkpoints import reference_checkpoint_path
+from keras_bert_lib.data.glue import load_train_dev
+from keras_bert_lib.training.dev_metric import (
     classification_scores,
     regression_scores,
 )

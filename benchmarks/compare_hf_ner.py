@@ -19,14 +19,14 @@ import random
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-from hugging_face_recipe import add_sides_flag, recipe_optimizer, recipe_step  # noqa: E402
-from seqeval.metrics import f1_score, precision_score, recall_score  # noqa: E402
+from hugging_face_recipe import add_sides_flag, recipe_optimizer, recipe_step
+from seqeval.metrics import f1_score, precision_score, recall_score
 
-from keras_bert_lib import BertTokenClassifier  # noqa: E402
-from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.conll import read_conll  # noqa: E402
+from keras_bert_lib import BertTokenClassifier
+from keras_bert_lib.checkpoints import reference_checkpoint_path
+from keras_bert_lib.data.conll import read_conll
 
 
 def run_ours(args, train, dev, tags, checkpoint):

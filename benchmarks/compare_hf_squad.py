@@ -19,16 +19,16 @@ import os
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import numpy as np  # noqa: E402
-from hugging_face_recipe import recipe_optimizer, recipe_step  # noqa: E402
+import numpy as np
+from hugging_face_recipe import recipe_optimizer, recipe_step
 
-from keras_bert_lib import BertSpanLabeler  # noqa: E402
-from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.span_decoding import best_answers  # noqa: E402
-from keras_bert_lib.data.squad import read_squad  # noqa: E402
-from keras_bert_lib.metrics.squad import squad_scores  # noqa: E402
+from keras_bert_lib import BertSpanLabeler
+from keras_bert_lib.checkpoints import reference_checkpoint_path
+from keras_bert_lib.data.squad import read_squad
+from keras_bert_lib.metrics.squad import squad_scores
+from keras_bert_lib.models.span_decoding import best_answers
 
 
 def train_hugging_face(args, windows, checkpoint):
@@ -116,13 +116,13 @@ def main():
     reader = BertSpanLabeler.from_checkpoint(checkpoint)  # our windows and decoding
     train = read_squad(args.train)[: args.max_train_questions]
     dev = read_squad(args.dev)[: args.max_dev_questions]
-    windows = reader.encode(
+    windows = reader.windows(
         [e.question for e in train], [e.context for e in train], [e.answers[0] for e in train]
     )
     print(f"train {len(train)} questions -> {len(windows)} windows", flush=True)
     model, seconds = train_hugging_face(args, windows, checkpoint)
     contexts = [e.context for e in dev]
-    dev_windows = reader.encode([e.question for e in dev], contexts)
+    dev_windows = reader.windows([e.question for e in dev], contexts)
     answers = best_answers(dev_windows, *hugging_face_logits(model, dev_windows), contexts)
     predictions = {e.question_id: a["text"] for e, a in zip(dev, answers, strict=True)}
     result = {

@@ -14,16 +14,15 @@ figure is honest. Prints both accuracies.
 import argparse
 import json
 import math
-import os
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.pretraining_records import parse_example, read_shards  # noqa: E402
-from keras_bert_lib.text.bert_tokenizer import BertTokenizer  # noqa: E402
+from keras_bert_lib.checkpoints import reference_checkpoint_path
+from keras_bert_lib.data.pretraining_records import parse_example, read_shards
+from keras_bert_lib.text.bert_tokenizer import BertTokenizer
 
 STOP_WORD_TEXT = """
     a about above after again against all also am an and any are as at be because been

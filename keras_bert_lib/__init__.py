@@ -1,18 +1,15 @@
 """keras_bert_lib: production BERT for TensorFlow and Keras 3."""
 
-import os
-
-# TF backend only: set before anything imports keras, so a user's other default cannot win.
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-
-from keras_bert_lib.config import BertConfig  # noqa: E402
-from keras_bert_lib.models.bert_classifier import BertClassifier  # noqa: E402
-from keras_bert_lib.models.bert_encoder import BertEncoder  # noqa: E402
-from keras_bert_lib.models.bert_pretrainer import BertPretrainer  # noqa: E402
-from keras_bert_lib.models.bert_span_labeler import BertSpanLabeler  # noqa: E402
-from keras_bert_lib.models.bert_token_classifier import BertTokenClassifier  # noqa: E402
-from keras_bert_lib.models.sentence_encoder import SentenceEncoder  # noqa: E402
-from keras_bert_lib.text import BertPacker, BertPreprocessor, BertTokenizer  # noqa: E402
+# First: the environment TensorFlow and Keras read when they load.
+from keras_bert_lib import environment  # noqa: F401, I001
+from keras_bert_lib.config import BertConfig
+from keras_bert_lib.models.bert_classifier import BertClassifier
+from keras_bert_lib.models.bert_encoder import BertEncoder
+from keras_bert_lib.models.bert_pretrainer import BertPretrainer
+from keras_bert_lib.models.bert_span_labeler import BertSpanLabeler
+from keras_bert_lib.models.bert_token_classifier import BertTokenClassifier
+from keras_bert_lib.models.sentence_encoder import SentenceEncoder
+from keras_bert_lib.text import BertPacker, BertPreprocessor, BertTokenizer
 
 __version__ = "0.1.0"
 __all__ = [

@@ -2,7 +2,6 @@
 
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["KERAS_BACKEND"] = "tensorflow"
 
 from pathlib import Path  # noqa: E402
@@ -38,3 +37,19 @@ def reference_dir() -> Path:
         return reference_checkpoint_path()
     except ModuleNotFoundError as error:
         pytest.skip(str(error))
+
+
+# The fast tier (`make test-fast`, `pytest -m "not slow"`) leaves out what takes minutes: every
+# test that reads the real datasets or the real checkpoint (through the fixtures above), or
+# runs a tool or a worker in another process, is marked `slow` here, besides the tests
+# marked by hand.
+SLOW_FIXTURES = {"shared_data", "reference_dir"}
+PROCESS_RUNNERS = ("subprocess", "run_tool")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = getattr(item, "module", None)
+        runs_a_process = any(hasattr(module, name) for name in PROCESS_RUNNERS)
+        if runs_a_process or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -18,21 +18,20 @@ counts); the record schema is in `keras_bert_lib/data/pretraining_records.py`.
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.documents import INPUT_FORMATS, DocumentRules  # noqa: E402
-from keras_bert_lib.data.pretraining_local import (  # noqa: E402
+from keras_bert_lib.checkpoints import reference_checkpoint_path
+from keras_bert_lib.data.documents import INPUT_FORMATS, DocumentRules
+from keras_bert_lib.data.pretraining_local import (
     create_pretraining_data,
     existing_output,
 )
-from keras_bert_lib.data.pretraining_transforms import ExampleRecipe  # noqa: E402
-from keras_bert_lib.text.bert_tokenizer import tokenizer_settings  # noqa: E402
-from keras_bert_lib.text.vocabulary import read_vocabulary  # noqa: E402
+from keras_bert_lib.data.pretraining_transforms import ExampleRecipe
+from keras_bert_lib.text.bert_tokenizer import tokenizer_settings
+from keras_bert_lib.text.vocabulary import read_vocabulary
 
 
 def parse_args():

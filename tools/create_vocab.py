@@ -13,14 +13,13 @@ Writes `OUTPUT/vocab.txt` and `OUTPUT/tokenizer_config.json` (the casing), a dir
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-from keras_bert_lib.data.documents import iter_documents  # noqa: E402
-from keras_bert_lib.text.vocabulary_learning import learn_vocabulary  # noqa: E402
+from keras_bert_lib.data.documents import iter_documents
+from keras_bert_lib.text.vocabulary_learning import learn_vocabulary
 
 
 def parse_args():

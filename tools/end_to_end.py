@@ -14,21 +14,20 @@
 """
 
 import argparse
-import os
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+import keras
+import numpy as np
 
-from keras_bert_lib import BertClassifier, SentenceEncoder  # noqa: E402
-from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.glue import load_tsv_task  # noqa: E402
-from keras_bert_lib.export.parity import run_tflite  # noqa: E402
-from keras_bert_lib.export.repository import export_to_repository  # noqa: E402
-from keras_bert_lib.export.session_loader import run_in_fresh_process  # noqa: E402
-from keras_bert_lib.export.tflite import export_tflite  # noqa: E402
+from keras_bert_lib import BertClassifier, SentenceEncoder
+from keras_bert_lib.checkpoints import reference_checkpoint_path
+from keras_bert_lib.data.glue import load_tsv_task
+from keras_bert_lib.export.parity import run_tflite
+from keras_bert_lib.export.repository import export_to_repository
+from keras_bert_lib.export.session_loader import run_in_fresh_process
+from keras_bert_lib.export.tflite import export_tflite
 
 TINY_SET = Path(__file__).resolve().parent / "data" / "tiny_sentiment.tsv"
 SENTENCES = [

@@ -26,36 +26,23 @@ Writes `REPOSITORY/NAME/VERSION/` (next free version) and its `models.config` en
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+import keras
+import numpy as np
 
-from keras_bert_lib import BertSpanLabeler, BertTokenClassifier, SentenceEncoder  # noqa: E402
-from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.conll import read_conll  # noqa: E402
-from keras_bert_lib.data.squad import read_squad  # noqa: E402
-from keras_bert_lib.data.text_files import read_tsv  # noqa: E402
-from keras_bert_lib.export.op_check import unregistered_ops  # noqa: E402
-from keras_bert_lib.export.parity import compare, run_tflite, tokenized_alike  # noqa: E402
-from keras_bert_lib.export.repository import export_to_repository  # noqa: E402
-from keras_bert_lib.export.session_loader import run_in_fresh_process  # noqa: E402
-from keras_bert_lib.export.signatures import named_outputs  # noqa: E402
-from keras_bert_lib.export.tflite import (  # noqa: E402
-    QUANTIZATIONS,
-    SIGNATURE,
-    export_tflite,
-    load_interpreter,
-)
-from keras_bert_lib.metrics.entities import entity_scores  # noqa: E402
-from keras_bert_lib.metrics.squad import squad_scores  # noqa: E402
-
-# Requests per fresh-process run when verifying token tasks (384-token QA windows).
-TOKEN_TASK_BATCH = 64
+from keras_bert_lib import BertSpanLabeler, BertTokenClassifier, SentenceEncoder
+from keras_bert_lib.checkpoints import reference_checkpoint_path
+from keras_bert_lib.data.conll import read_conll
+from keras_bert_lib.data.squad import read_squad
+from keras_bert_lib.data.text_files import read_tsv
+from keras_bert_lib.export.op_check import unregistered_ops
+from keras_bert_lib.export.repository import export_to_repository
+from keras_bert_lib.export.tflite import QUANTIZATIONS, export_tflite
+from keras_bert_lib.export.verification import verify_reader, verify_tagger, verify_text_model
 
 DEFAULT_TEXTS = [
     "a gripping , beautifully acted film",
@@ -117,12 +104,6 @@ def verification_inputs(args):
     return texts, labels
 
 
-def keras_outputs(model, inputs):
-    x = inputs["text"] if len(inputs) == 1 else (inputs["text"], inputs["text_pair"])
-    raw = model.predict(x, batch_size=64, verbose=0)
-    return {k: np.asarray(v) for k, v in named_outputs(model, raw).items()}
-
-
 def main():
     args = parse_args()
     model = load_model(args)
@@ -141,21 +122,15 @@ def main():
             tflite = export_tflite(model, args.tflite, quantization=args.quantization)
             report["tflite"] = str(tflite)
             report["tflite_mb"] = round(tflite.stat().st_size / 2**20, 1)
-        verify = verify_tagger if isinstance(model, BertTokenClassifier) else verify_reader
-        report.update(verify(model, directory, args, tflite))
+        if isinstance(model, BertTokenClassifier):
+            report.update(verify_tagger(model, directory, *verification_sentences(args), tflite))
+        else:
+            report.update(verify_reader(model, directory, verification_questions(args), tflite))
         print(json.dumps(report, indent=2))
         return
 
     inputs, labels = verification_inputs(args)
-    expected = keras_outputs(model, inputs)
-    served = run_in_fresh_process(
-        directory, "serving_default", {k: np.array(v) for k, v in inputs.items()}
-    )
-    report["texts"] = len(inputs["text"])
-    report["saved_model_vs_keras"] = compare(served, expected)
-    if labels is not None and "label" in served:
-        report["saved_model_accuracy"] = float(np.mean(served["label"] == labels))
-
+    path = None
     if args.tflite:
         path = export_tflite(
             model,
@@ -164,18 +139,9 @@ def main():
             representative_texts=_representative(inputs, args.pair),
             pair=args.pair,
         )
-        lite = run_tflite(path, inputs)
         report["tflite"] = str(path)
         report["tflite_mb"] = round(path.stat().st_size / 2**20, 1)
-        report["tflite_vs_saved_model"] = compare(lite, served)
-        alike = tokenized_alike(model.preprocessor, inputs)
-        if not alike.all():
-            report["tflite_texts_tokenized_differently"] = int((~alike).sum())
-            report["tflite_vs_saved_model_same_tokens"] = compare(
-                {k: v[alike] for k, v in lite.items()}, {k: v[alike] for k, v in served.items()}
-            )
-        if labels is not None and "label" in lite:
-            report["tflite_accuracy"] = float(np.mean(lite["label"] == labels))
+    report.update(verify_text_model(model, directory, inputs, labels, path))
     print(json.dumps(report, indent=2))
     conversion = report.get("tflite_vs_saved_model_same_tokens") or report.get(
         "tflite_vs_saved_model", {}
@@ -191,105 +157,18 @@ def main():
         print(f"note: min cosine {cosine:.4f} < {EMBEDDING_COSINE_FLOOR}: {advice}")
 
 
-def _batches(inputs):
-    count = len(next(iter(inputs.values())))
-    for start in range(0, count, TOKEN_TASK_BATCH):
-        yield {k: np.array(v[start : start + TOKEN_TASK_BATCH]) for k, v in inputs.items()}
-
-
-def _served_rows(directory, inputs):
-    """`serving_default` outputs per request, in batches of `TOKEN_TASK_BATCH` requests (one
-    fresh process each); each batch is cut to its longest request."""
-    for batch in _batches(inputs):
-        yield from _rows(run_in_fresh_process(directory, "serving_default", batch))
-
-
-def _tflite_rows(path, inputs):
-    """The `.tflite` file's outputs per request, batched as `_served_rows`."""
-    runner = load_interpreter(path).get_signature_runner(SIGNATURE)
-    for batch in _batches(inputs):
-        yield from _rows(runner(**{k: v.astype(object) for k, v in batch.items()}))
-
-
-def _word_tags(rows, expected):
-    """Tags at the served word starts; words beyond the served window are tagged O."""
-    tags = []
-    for row, keras_tags in zip(rows, expected, strict=True):
-        row_tags = [t.decode() for t in row["tags"][row["word_start"]]]
-        tags.append(row_tags + ["O"] * (len(keras_tags) - len(row_tags)))
-    return tags
-
-
-def _agreement(tags, expected):
-    pairs = [(a, b) for x, y in zip(tags, expected, strict=True) for a, b in zip(x, y, strict=True)]
-    return sum(a == b for a, b in pairs) / len(pairs)
-
-
-def verify_tagger(model, directory, args, tflite=None) -> dict:
-    """Served (and TFLite) word tags against `predict_words`, on the words of a CoNLL file."""
+def verification_sentences(args):
+    """`(words, tags)` to verify a tagger on: a CoNLL file's, or the default texts' words."""
     if args.verify_conll is None:
-        sentences = [(text.split(), None) for text in DEFAULT_TEXTS]
-    else:
-        sentences = [(s.words, s.tags) for s in read_conll(args.verify_conll)]
-    sentences = sentences[: args.max_verify]
-    words = [w for w, _ in sentences]
-    expected = model.predict_words(words)
-    inputs = {"text": [" ".join(w) for w in words]}
-    served_tags = _word_tags(_served_rows(directory, inputs), expected)
-    report = {"sentences": len(words), "word_tag_agreement": _agreement(served_tags, expected)}
-    lite_tags = None
-    if tflite is not None:
-        lite_tags = _word_tags(_tflite_rows(tflite, inputs), expected)
-        report["tflite_vs_saved_model_word_tag_agreement"] = _agreement(lite_tags, served_tags)
-    if sentences[0][1] is not None:
-        gold = [t for _, t in sentences]
-        report["saved_model_entities"] = entity_scores(gold, served_tags)
-        report["keras_entities"] = entity_scores(gold, expected)
-        if lite_tags is not None:
-            report["tflite_entities"] = entity_scores(gold, lite_tags)
-    return report
+        return [text.split() for text in DEFAULT_TEXTS], None
+    sentences = read_conll(args.verify_conll)[: args.max_verify]
+    return [s.words for s in sentences], [s.tags for s in sentences]
 
 
-def verify_reader(model, directory, args, tflite=None) -> dict:
-    """Served (and TFLite) answers against `BertSpanLabeler.predict`, on SQuAD questions."""
+def verification_questions(args):
     if args.verify_squad is None:
         raise SystemExit("Verifying a BertSpanLabeler needs --verify-squad FILE.")
-    examples = read_squad(args.verify_squad)[: args.max_verify]
-    inputs = {"question": [e.question for e in examples], "context": [e.context for e in examples]}
-    expected = model.predict(inputs["question"], inputs["context"])
-    served = [row["answer"].decode() for row in _served_rows(directory, inputs)]
-    gold = {e.question_id: e.answer_texts for e in examples}
-
-    def scores(answers):
-        return squad_scores(
-            {e.question_id: a for e, a in zip(examples, answers, strict=True)}, gold
-        )
-
-    report = {
-        "questions": len(examples),
-        "answer_agreement": float(
-            np.mean([a == e["text"] for a, e in zip(served, expected, strict=True)])
-        ),
-        "saved_model_squad": scores(served),
-        "keras_squad": scores([a["text"] for a in expected]),
-    }
-    if tflite is not None:
-        # The TFLite file gives character offsets; the app cuts the answer from its context.
-        lite = [
-            context[row["answer_start"] : row["answer_end"]]
-            for context, row in zip(inputs["context"], _tflite_rows(tflite, inputs), strict=True)
-        ]
-        report["tflite_vs_saved_model_answer_agreement"] = float(
-            np.mean([a == b for a, b in zip(lite, served, strict=True)])
-        )
-        report["tflite_squad"] = scores(lite)
-    return report
-
-
-def _rows(batch):
-    """Per request row, its outputs."""
-    count = len(next(iter(batch.values())))
-    return [{name: value[i] for name, value in batch.items()} for i in range(count)]
+    return read_squad(args.verify_squad)[: args.max_verify]
 
 
 def _representative(inputs, pair):

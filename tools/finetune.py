@@ -7,7 +7,9 @@
 Pairs: `--text-columns sentence1 sentence2`. Regression (STS-B): `--regression`; its scores
 are bounded by the training labels' range (override with `--score-range LOW HIGH`, or
 `--unbounded` for a linear head with mean squared error). Writes
-`OUTPUT/model.keras`, `OUTPUT/metrics.json` (dev scores of every epoch, the best, timings)
+`OUTPUT/model.keras`, `OUTPUT/metrics.json` (dev scores of every epoch, the best, timings),
+`OUTPUT/curves.png` (training loss and learning rate per step, the dev metric per epoch; with
+the `plots` extra)
 and TensorBoard logs in `OUTPUT/logs`. Training stops early when the dev metric has not
 improved for `--patience` epochs, and the best epoch's weights are kept. A killed run goes on
 from its last backup (`OUTPUT/backup`, every `--backup-every` steps) when the same command is
@@ -15,27 +17,27 @@ run again.
 """
 
 import json
-import os
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import keras  # noqa: E402
-from finetuning_flags import finetuning_parser  # noqa: E402
+import keras
+from finetuning_flags import finetuning_parser
 
-from keras_bert_lib import BertClassifier  # noqa: E402
-from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.glue import load_train_dev  # noqa: E402
-from keras_bert_lib.training.dev_metric import (  # noqa: E402
+from keras_bert_lib import BertClassifier
+from keras_bert_lib.checkpoints import reference_checkpoint_path
+from keras_bert_lib.data.glue import load_train_dev
+from keras_bert_lib.training.dev_metric import (
     DevMetricCallback,
     classification_scores,
     regression_scores,
 )
-from keras_bert_lib.training.distribute import (  # noqa: E402
+from keras_bert_lib.training.distribute import (
     strategy_from_flags,
     worker_output_dir,
 )
+from keras_bert_lib.training.step_log import StepLog, save_finetuning_curves
 
 
 def parse_args():
@@ -120,7 +122,8 @@ def main():
         state_dir=args.output_dir / "backup",  # kept across a kill, as the weights are
     )
     output_dir.mkdir(parents=True, exist_ok=True)
-    callbacks = [dev_metric, keras.callbacks.TensorBoard(str(output_dir / "logs"))]
+    step_log = StepLog(state_dir=args.output_dir / "backup")
+    callbacks = [dev_metric, step_log, keras.callbacks.TensorBoard(str(output_dir / "logs"))]
 
     start = time.perf_counter()
     model.fit(
@@ -150,6 +153,7 @@ def main():
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
     }
     (output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
+    save_finetuning_curves(output_dir, model, step_log, dev_metric)
     print(
         json.dumps(
             {k: result[k] for k in ("best", "wall_seconds", "train_examples_per_second")}, indent=2

@@ -7,29 +7,29 @@ Defaults: sequence length 128, batch 16, 5 epochs, learning rate 1e-4 (on WNUT-2
 common recipe of 3 epochs at 5e-5 leaves this small checkpoint predicting almost only `O`).
 The dev set is scored after every epoch with entity-level precision, recall and F1 (seqeval
 rules); training keeps the best epoch and stops after `--patience` epochs without a gain.
-Writes `OUTPUT/model.keras` and `OUTPUT/metrics.json`. A killed run goes on from its last
+Writes `OUTPUT/model.keras`, `OUTPUT/metrics.json` and `OUTPUT/curves.png`. A killed run goes on from its last
 backup (`OUTPUT/backup`, every `--backup-every` steps) when the same command is run again.
 """
 
 import json
-import os
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import keras  # noqa: E402
-from finetuning_flags import finetuning_parser  # noqa: E402
+import keras
+from finetuning_flags import finetuning_parser
 
-from keras_bert_lib import BertTokenClassifier  # noqa: E402
-from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.conll import read_conll  # noqa: E402
-from keras_bert_lib.metrics.entities import entity_scores  # noqa: E402
-from keras_bert_lib.training.dev_metric import DevMetricCallback  # noqa: E402
-from keras_bert_lib.training.distribute import (  # noqa: E402
+from keras_bert_lib import BertTokenClassifier
+from keras_bert_lib.checkpoints import reference_checkpoint_path
+from keras_bert_lib.data.conll import read_conll
+from keras_bert_lib.metrics.entities import entity_scores
+from keras_bert_lib.training.dev_metric import DevMetricCallback
+from keras_bert_lib.training.distribute import (
     strategy_from_flags,
     worker_output_dir,
 )
+from keras_bert_lib.training.step_log import StepLog, save_finetuning_curves
 
 
 def parse_args():
@@ -76,13 +76,14 @@ def main():
         predict_fn=lambda model, words, batch_size: model.predict_words(words, batch_size),
         state_dir=args.output_dir / "backup",
     )
+    step_log = StepLog(state_dir=args.output_dir / "backup")
     start = time.perf_counter()
     model.fit_words(
         [s.words for s in train],
         [s.tags for s in train],
         batch_size=args.batch_size,
         epochs=args.epochs,
-        callbacks=[dev_metric],
+        callbacks=[dev_metric, step_log],
         seed=args.seed,
         backup_dir=args.output_dir / "backup",
         backup_every=args.backup_every,
@@ -102,6 +103,7 @@ def main():
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
     }
     (output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
+    save_finetuning_curves(output_dir, model, step_log, dev_metric)
     print(json.dumps({k: result[k] for k in ("best", "wall_seconds")}, indent=2))
 
 

@@ -11,29 +11,29 @@ with the official SQuAD v1.1 exact match and F1.
 The run can be killed and started again with the same command: the weights and optimizer
 state are backed up in `OUTPUT/backup` every `--backup-every` steps, and a restart goes on
 from the last backup with the same data order. Writes `OUTPUT/model.keras`,
-`OUTPUT/predictions.json` (question id -> answer, the official format) and
-`OUTPUT/metrics.json`.
+`OUTPUT/predictions.json` (question id -> answer, the official format),
+`OUTPUT/metrics.json` and `OUTPUT/curves.png`.
 """
 
 import json
-import os
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import keras  # noqa: E402
-from finetuning_flags import finetuning_parser  # noqa: E402
+import keras
+from finetuning_flags import finetuning_parser
 
-from keras_bert_lib import BertSpanLabeler  # noqa: E402
-from keras_bert_lib.checkpoints import reference_checkpoint_path  # noqa: E402
-from keras_bert_lib.data.squad import read_squad  # noqa: E402
-from keras_bert_lib.metrics.squad import squad_scores  # noqa: E402
-from keras_bert_lib.training.dev_metric import DevMetricCallback  # noqa: E402
-from keras_bert_lib.training.distribute import (  # noqa: E402
+from keras_bert_lib import BertSpanLabeler
+from keras_bert_lib.checkpoints import reference_checkpoint_path
+from keras_bert_lib.data.squad import read_squad
+from keras_bert_lib.metrics.squad import squad_scores
+from keras_bert_lib.training.dev_metric import DevMetricCallback
+from keras_bert_lib.training.distribute import (
     strategy_from_flags,
     worker_output_dir,
 )
+from keras_bert_lib.training.step_log import StepLog, save_finetuning_curves
 
 
 def parse_args():
@@ -80,7 +80,7 @@ def main():
             warmup_ratio=args.warmup_ratio,
             weight_decay=args.weight_decay,
         )
-    windows = model.encode(
+    windows = model.windows(
         [e.question for e in train], [e.context for e in train], [e.answers[0] for e in train]
     )
     print(f"train {len(train)} questions -> {len(windows)} windows; dev {len(dev)} questions")
@@ -105,13 +105,14 @@ def main():
         predict_fn=answer_dev,
         state_dir=args.output_dir / "backup",
     )
+    step_log = StepLog(state_dir=args.output_dir / "backup")
     start = time.perf_counter()
     model.fit(
         windows.features,
         windows.labels,
         batch_size=args.batch_size,
         epochs=args.epochs,
-        callbacks=[dev_metric],
+        callbacks=[dev_metric, step_log],
         seed=args.seed,
         group_by_length=args.group_by_length,
         backup_dir=args.output_dir / "backup",
@@ -137,6 +138,7 @@ def main():
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
     }
     (output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
+    save_finetuning_curves(output_dir, model, step_log, dev_metric)
     print(json.dumps({k: result[k] for k in ("best", "wall_seconds")}, indent=2))
 
 

@@ -21,27 +21,26 @@ the curves as `OUTPUT/curves.png` (with the `plots` extra) and TensorBoard logs 
 
 import argparse
 import json
-import os
 import shutil
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import keras  # noqa: E402
+import keras
 
-from keras_bert_lib import BertConfig, BertEncoder, BertTokenizer  # noqa: E402
-from keras_bert_lib.checkpoints import reference_checkpoint_path, save_hf  # noqa: E402
-from keras_bert_lib.data.pretraining_records import pretraining_dataset  # noqa: E402
-from keras_bert_lib.models.bert_pretrainer import MLM, NSP, BertPretrainer  # noqa: E402
-from keras_bert_lib.training.curves import write_curves_png  # noqa: E402
-from keras_bert_lib.training.distribute import (  # noqa: E402
+from keras_bert_lib import BertConfig, BertEncoder, BertTokenizer
+from keras_bert_lib.checkpoints import reference_checkpoint_path, save_hf
+from keras_bert_lib.data.pretraining_records import pretraining_dataset
+from keras_bert_lib.models.bert_pretrainer import MLM, NSP, BertPretrainer
+from keras_bert_lib.training.curves import write_curves_png
+from keras_bert_lib.training.distribute import (
     add_strategy_flags,
     strategy_from_flags,
     worker_output_dir,
 )
-from keras_bert_lib.training.optimizers import OPTIMIZERS  # noqa: E402
-from keras_bert_lib.training.pretraining_scores import (  # noqa: E402
+from keras_bert_lib.training.optimizers import OPTIMIZERS
+from keras_bert_lib.training.pretraining_scores import (
     ValidScores,
     evaluation_dataset,
     unigram_cross_entropy,

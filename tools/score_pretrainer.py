@@ -13,13 +13,12 @@ beside the MLM loss. Prints the scores as JSON (and writes them with `--output`)
 
 import argparse
 import json
-import os
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-from keras_bert_lib.models.bert_pretrainer import BertPretrainer  # noqa: E402
-from keras_bert_lib.training.pretraining_scores import (  # noqa: E402
+from keras_bert_lib.models.bert_pretrainer import BertPretrainer
+from keras_bert_lib.training.pretraining_scores import (
     score_pretrainer,
     unigram_cross_entropy,
 )

@@ -1,4 +1,7 @@
-"""Reading any supported checkpoint and building a `BertEncoder` from it."""
+"""Reading any supported checkpoint: its `BertConfig` and its weights under canonical names.
+
+Checkpoint code never builds models: `BertEncoder.from_checkpoint` and
+`BertPretrainer.from_checkpoint` call it."""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ from pathlib import Path
 
 from keras_bert_lib.checkpoints.google import find_google_prefix, read_google
 from keras_bert_lib.checkpoints.huggingface import is_hf_directory, read_hf
-from keras_bert_lib.checkpoints.weight_names import assign_weights, encoder_variables
 
 
 def read_checkpoint(path: str | Path):
@@ -26,21 +28,3 @@ def read_checkpoint(path: str | Path):
         f"{path} is neither a Hugging Face directory (config.json + model.safetensors) nor a "
         "Google checkpoint (bert_config.json + bert_model.ckpt.index)."
     )
-
-
-def load_encoder(path: str | Path, load_weights=True, **kwargs):
-    """A `BertEncoder` with the weights of the checkpoint at `path`.
-
-    Args:
-        path: see `read_checkpoint`.
-        load_weights: bool. With False, the checkpoint's architecture with freshly initialised
-            weights (what pretraining brings is then measurable against it).
-        **kwargs: `BertEncoder` constructor arguments (`dtype`, `output_attentions`, ...).
-    """
-    from keras_bert_lib.models.bert_encoder import BertEncoder
-
-    config, weights = read_checkpoint(path)
-    encoder = BertEncoder(config, **kwargs)
-    if load_weights:
-        assign_weights(encoder_variables(encoder), weights, source=str(path))
-    return encoder

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from keras_bert_lib.tags import split_tag
+
 DOCSTART = "-DOCSTART-"
 SCHEMES = ("IOB2", "IOB1")
 
@@ -27,16 +29,6 @@ class TaggedSentence:
 
     words: list[str]
     tags: list[str]
-
-
-def split_tag(tag: str) -> tuple[str, str | None]:
-    """`"B-PER"` -> `("B", "PER")`; `"O"` -> `("O", None)`."""
-    if tag == "O":
-        return "O", None
-    prefix, separator, entity_type = tag.partition("-")
-    if not separator or prefix not in ("B", "I") or not entity_type:
-        raise ValueError(f"Tag {tag!r} is not O, B-TYPE or I-TYPE.")
-    return prefix, entity_type
 
 
 def iob1_to_iob2(tags: list[str]) -> list[str]:

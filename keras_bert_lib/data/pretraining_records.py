@@ -187,9 +187,3 @@ def read_shards(files) -> tf.data.TFRecordDataset:
     files = [str(f) for f in files]
     compression = "GZIP" if files and files[0].endswith(".gz") else ""
     return tf.data.TFRecordDataset(files, compression_type=compression)
-
-
-def count_records(files) -> int:
-    """Records in the shards."""
-    files = sorted(str(f) for f in files)
-    return sum(1 for _ in read_shards(files)) if files else 0

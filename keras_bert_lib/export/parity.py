@@ -72,14 +72,3 @@ def tokenized_alike(preprocessor, inputs: dict) -> np.ndarray:
     exact = preprocessor(x)["token_ids"].numpy()
     lite = tflite_preprocessor(preprocessor)(x)["token_ids"].numpy()
     return (exact == lite).all(axis=1)
-
-
-def tflite_parity(tflite_path, saved_model_dir, texts, text_pairs=None, batch_size=64) -> dict:
-    """Runs both on `texts` (and `text_pairs`) and reports `compare`'s figures."""
-    inputs = {"text": list(texts)}
-    if text_pairs is not None:
-        inputs["text_pair"] = list(text_pairs)
-    return compare(
-        run_tflite(tflite_path, inputs, batch_size),
-        run_saved_model(saved_model_dir, inputs, batch_size),
-    )

@@ -26,7 +26,7 @@ from keras_bert_lib.models.bert_classifier import BertClassifier
 from keras_bert_lib.models.bert_span_labeler import BertSpanLabeler
 from keras_bert_lib.models.bert_token_classifier import BertTokenClassifier
 from keras_bert_lib.models.sentence_encoder import SentenceEncoder
-from keras_bert_lib.models.task_inputs import trim_padding
+from keras_bert_lib.models.task_data import trim_padding
 
 TEXT = "text"
 TEXT_PAIR = "text_pair"

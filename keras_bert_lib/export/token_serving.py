@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from keras_bert_lib.models.task_inputs import trim_padding
+from keras_bert_lib.models.span_decoding import MAX_ANSWER_LENGTH, N_BEST
+from keras_bert_lib.models.task_data import trim_padding
 from keras_bert_lib.text.bert_packer import BertPacker
 
 NO_OFFSET = -1
-# The answer span search keeps the `n_best` best pairs for its score, as `best_answers` does.
-N_BEST = 20
-MAX_ANSWER_LENGTH = 30
 
 
 def _offsets_packer(preprocessor, truncation):

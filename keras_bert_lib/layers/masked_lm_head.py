@@ -12,7 +12,7 @@ class MaskedLMHead(keras.layers.Layer):
     activation + LayerNorm, then logits over the vocabulary through the *word embedding
     table* (tied output weights, as in BERT) plus an output bias.
 
-    keras-hub's `MaskedLMHead` ties only to its own `ReversibleEmbedding`; ours ties to the
+    keras-hub's `MaskedLMHead` (0.32) ties only to its own `ReversibleEmbedding`; ours ties to the
     encoder's `keras.layers.Embedding`, whose table the checkpoints fill.
 
     Args:
@@ -29,7 +29,7 @@ class MaskedLMHead(keras.layers.Layer):
     >>> embedding = keras.layers.Embedding(10, 4)
     >>> head = MaskedLMHead(embedding)
     >>> sequence = keras.random.normal((2, 6, 4))
-    >>> head(sequence, ops.convert_to_tensor([[1, 2], [0, 5]])).shape
+    >>> tuple(head(sequence, ops.convert_to_tensor([[1, 2], [0, 5]])).shape)
     (2, 2, 10)
     """
 

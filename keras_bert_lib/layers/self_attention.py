@@ -1,6 +1,6 @@
 """Multi-head self-attention with a float32 softmax that also returns its probabilities.
 
-Why not `keras.layers.MultiHeadAttention` (which keras-hub's TransformerEncoder uses): its
+Why not `keras.layers.MultiHeadAttention` (which keras-hub 0.32's TransformerEncoder uses): its
 softmax runs in the layer's compute dtype (float16 under `mixed_float16`), its EinsumDense
 kernels are laid out [hidden, heads, head_size] unlike every BERT checkpoint, and a
 functional model cannot ask it for the probabilities of each layer. Here the query, key,
@@ -38,7 +38,7 @@ class MultiHeadSelfAttention(keras.layers.Layer):
 
     >>> layer = MultiHeadSelfAttention(hidden_size=8, num_heads=2)
     >>> output, probs = layer(ops.ones((1, 3, 8)), ops.ones((1, 3), "int32"))
-    >>> output.shape, probs.shape
+    >>> tuple(output.shape), tuple(probs.shape)
     ((1, 3, 8), (1, 2, 3, 3))
     """
 

@@ -55,7 +55,7 @@ class TransformerBlock(keras.layers.Layer):
 
     >>> block = TransformerBlock(hidden_size=8, num_heads=2, intermediate_size=16)
     >>> output, probs = block(ops.ones((1, 3, 8)), ops.ones((1, 3), "int32"))
-    >>> output.shape
+    >>> tuple(output.shape)
     (1, 3, 8)
     """
 

@@ -1,50 +1,13 @@
 """Entity-level precision, recall and F1 with the seqeval (conlleval) rules.
 
-Entities are read from IOB2/IOBES tag sequences as seqeval's default mode does: a chunk
-starts at `B-`/`S-`, or at any tag whose type differs from the previous tag's (so a stray
-`I-X` after `O` starts an entity), and ends before `B-`/`S-`/`O` or a change of type, or
-after `E-`/`S-`. Sentences are joined with an `O` between them. Scores are micro-averaged
-over exact `(type, start, end)` matches.
+Entities are read by `keras_bert_lib.tags.entities` (IOB2/IOBES, seqeval's default mode),
+sentences joined with an `O` between them. Scores are micro-averaged over exact
+`(type, start, end)` matches.
 """
 
 from __future__ import annotations
 
-
-def _prefix_and_type(tag):
-    if tag == "O":
-        return "O", "_"
-    return tag[0], tag[1:].split("-", maxsplit=1)[-1] or "_"
-
-
-def _ends(previous_prefix, prefix, previous_type, entity_type):
-    if previous_prefix in ("E", "S"):
-        return True
-    if previous_prefix in ("B", "I") and prefix in ("B", "S", "O"):
-        return True
-    return previous_prefix not in ("O", ".") and previous_type != entity_type
-
-
-def _starts(previous_prefix, prefix, previous_type, entity_type):
-    if prefix in ("B", "S"):
-        return True
-    if previous_prefix in ("E", "S", "O") and prefix in ("E", "I"):
-        return True
-    return prefix not in ("O", ".") and previous_type != entity_type
-
-
-def entities(tags) -> list[tuple[str, int, int]]:
-    """`(type, first, last)` spans (inclusive) of a tag sequence or a list of sentences."""
-    if tags and isinstance(tags[0], (list, tuple)):
-        tags = [tag for sentence in tags for tag in [*sentence, "O"]]
-    spans, previous_prefix, previous_type, begin = [], "O", "", 0
-    for index, tag in enumerate([*tags, "O"]):
-        prefix, entity_type = _prefix_and_type(tag)
-        if _ends(previous_prefix, prefix, previous_type, entity_type):
-            spans.append((previous_type, begin, index - 1))
-        if _starts(previous_prefix, prefix, previous_type, entity_type):
-            begin = index
-        previous_prefix, previous_type = prefix, entity_type
-    return spans
+from keras_bert_lib.tags import entities
 
 
 def entity_scores(true_tags, predicted_tags) -> dict[str, float]:

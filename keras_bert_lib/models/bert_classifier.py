@@ -8,6 +8,7 @@ import tensorflow as tf
 
 from keras_bert_lib.models.bert_encoder import BertEncoder, encoder_inputs
 from keras_bert_lib.models.task import Task
+from keras_bert_lib.text.windows import checked_stride, window_starts
 from keras_bert_lib.training.losses import ScaledBinaryCrossentropy
 
 
@@ -169,20 +170,15 @@ class BertClassifier(Task):
             raise ValueError("predict_windows needs a preprocessor to tokenize the texts.")
         tokenizer, packer = self.preprocessor.tokenizer, self.preprocessor.packer
         window = self.preprocessor.sequence_length - 2
-        stride = stride or max(1, window // 2)
-        if not 0 < stride <= window:
-            raise ValueError(f"stride must be in [1, {window}], got {stride}.")
+        stride = checked_stride(stride, window)
         token_lists = tokenizer.tokenize(tf.constant(list(texts), tf.string)).to_list()
         if not token_lists:
             return self.empty_prediction()
         windows, owners = [], []
         for index, tokens in enumerate(token_lists):
-            starts = range(0, max(len(tokens) - window, 0) + stride, stride)
-            for start in starts:
+            for start in window_starts(len(tokens), window, stride):
                 windows.append(tokens[start : start + window])
                 owners.append(index)
-                if start + window >= len(tokens):
-                    break
         features = packer(tf.ragged.constant(windows, dtype=tf.int32, ragged_rank=1))
         logits = keras.Model.predict(
             self, {k: v.numpy() for k, v in features.items()}, batch_size=batch_size, verbose=0

@@ -5,6 +5,13 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_bert_lib.checkpoints.keras_hub import (
+    keras_hub_config,
+    keras_hub_weights,
+    write_keras_hub,
+)
+from keras_bert_lib.checkpoints.loading import read_checkpoint
+from keras_bert_lib.checkpoints.weight_names import assign_weights, encoder_variables
 from keras_bert_lib.config import BertConfig
 from keras_bert_lib.layers.bert_embeddings import BertEmbeddings
 from keras_bert_lib.layers.transformer_block import TransformerBlock
@@ -158,6 +165,52 @@ class BertEncoder(keras.Model):
                 keras-hub's `from_preset(..., load_weights=False)`).
             **kwargs: passed to the constructor (`dtype`, `output_attentions`, ...).
         """
-        from keras_bert_lib.checkpoints.loading import load_encoder
+        config, weights = read_checkpoint(path)
+        return cls.from_weights(config, weights if load_weights else None, str(path), **kwargs)
 
-        return load_encoder(path, load_weights=load_weights, **kwargs)
+    @classmethod
+    def from_keras_hub(cls, backbone, **kwargs) -> BertEncoder:
+        """An encoder with the weights of a keras-hub `BertBackbone`.
+
+        keras-hub's BERT uses the tanh GELU, so the encoder's config has
+        `hidden_act="gelu_approximate"` and its outputs equal the backbone's.
+
+        Args:
+            backbone: a `keras_hub.models.BertBackbone`.
+            **kwargs: passed to the constructor (`dtype`, `output_attentions`, ...).
+
+        Example:
+
+        >>> backbone = keras_hub.models.BertBackbone.from_preset(path)  # doctest: +SKIP
+        >>> encoder = BertEncoder.from_keras_hub(backbone)  # doctest: +SKIP
+        """
+        encoder = cls(keras_hub_config(backbone), **kwargs)
+        variables = encoder_variables(encoder)
+        shapes = {name: tuple(variable.shape) for name, variable in variables.items()}
+        assign_weights(variables, keras_hub_weights(backbone, shapes), "keras-hub BertBackbone")
+        return encoder
+
+    def to_keras_hub(self):
+        """This encoder's weights in a new keras-hub `BertBackbone`.
+
+        keras-hub's BERT always uses the tanh GELU: an encoder with the exact GELU (BERT's
+        own) gives a backbone whose outputs differ slightly (about 3e-3 on the reference
+        checkpoint).
+
+        Example:
+
+        >>> encoder = BertEncoder(BertConfig.from_preset("bert_tiny", vocab_size=100))
+        >>> encoder.to_keras_hub().num_layers
+        2
+        """
+        weights = {n: v.numpy() for n, v in encoder_variables(self).items()}
+        return write_keras_hub(self.config, weights)
+
+    @classmethod
+    def from_weights(cls, config, weights, source, **kwargs) -> BertEncoder:
+        """An encoder of `config` holding `weights` (canonical names, as `read_checkpoint`
+        returns them; None keeps the fresh initialisation). `source` names them in errors."""
+        encoder = cls(config, **kwargs)
+        if weights is not None:
+            assign_weights(encoder_variables(encoder), weights, source)
+        return encoder

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keras
 
+from keras_bert_lib.checkpoints.loading import read_checkpoint
 from keras_bert_lib.checkpoints.weight_names import assign_weights
 from keras_bert_lib.layers.masked_lm_head import MaskedLMHead
 from keras_bert_lib.models.bert_encoder import INPUT_NAMES, BertEncoder, encoder_inputs
@@ -138,15 +139,11 @@ class BertPretrainer(Task):
         """A pretrainer from a Hugging Face directory or Google checkpoint (heads loaded
         when the checkpoint has them, e.g. `BertForPreTraining`; otherwise initialised),
         or a saved `.keras` pretrainer."""
-        from keras_bert_lib.checkpoints.loading import read_checkpoint
-        from keras_bert_lib.checkpoints.weight_names import encoder_variables
-
         saved = cls._load_saved(path)
         if saved is not None:
             return saved
         config, weights = read_checkpoint(path)
-        encoder = BertEncoder(config, **encoder_kwargs)
-        assign_weights(encoder_variables(encoder), weights, str(path))
+        encoder = BertEncoder.from_weights(config, weights, str(path), **encoder_kwargs)
         model = cls(encoder, next_sentence=next_sentence)
         variables = model.head_variables()
         if any(name in weights for name in variables):

@@ -6,9 +6,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_bert_lib.data.span_decoding import best_answers
-from keras_bert_lib.data.squad import encode_squad
 from keras_bert_lib.models.bert_encoder import BertEncoder, encoder_inputs
+from keras_bert_lib.models.span_decoding import MAX_ANSWER_LENGTH, N_BEST, best_answers
+from keras_bert_lib.models.squad_windows import encode_squad
 from keras_bert_lib.models.task import Task
 
 OUTPUT_NAMES = ("start_logits", "end_logits")
@@ -29,7 +29,7 @@ class BertSpanLabeler(Task):
 
     `predict(question, context)` answers questions on contexts of any length: the context is
     cut into windows of `doc_stride` (see `data/squad.py`), and the best span over all
-    windows is cut from the original text (see `data/span_decoding.py`).
+    windows is cut from the original text (see `models/span_decoding.py`).
 
     Args:
         encoder: a `BertEncoder`.
@@ -54,7 +54,7 @@ class BertSpanLabeler(Task):
     From a checkpoint: `BertSpanLabeler.from_checkpoint(path)`; fine-tune with `fit_squad`.
     """
 
-    # The reference recipe (REFERENCE_RESULTS.md): batch 16, 1 epoch, 1e-4.
+    # Hugging Face's SQuAD recipe on the reference checkpoint: batch 16, 1 epoch, 1e-4.
     default_learning_rate = 1e-4
     uses_pooled_output = False
 
@@ -113,7 +113,7 @@ class BertSpanLabeler(Task):
         return self.preprocessor
 
     # === SQuAD data ===
-    def encode(self, questions, contexts, answers=None):
+    def windows(self, questions, contexts, answers=None):
         """`SquadWindows` for questions on contexts (and `(text, char start)` answers)."""
         preprocessor = self._require_preprocessor()
         return encode_squad(
@@ -133,7 +133,7 @@ class BertSpanLabeler(Task):
         unanswered = [e.question_id for e in examples if not e.answers]
         if unanswered:
             raise ValueError(f"{len(unanswered)} questions have no answer, e.g. {unanswered[0]}.")
-        windows = self.encode(
+        windows = self.windows(
             [e.question for e in examples],
             [e.context for e in examples],
             [e.answers[0] for e in examples],
@@ -159,12 +159,14 @@ class BertSpanLabeler(Task):
             end[rows, :keep] = np.where(real, logits["end_logits"], -np.inf)
         return start, end
 
-    def answer(self, questions, contexts, batch_size=32, n_best=20, max_answer_length=30):
+    def answer(
+        self, questions, contexts, batch_size=32, n_best=N_BEST, max_answer_length=MAX_ANSWER_LENGTH
+    ):
         """Per question, `{"text", "start", "end", "score"}`: `context[start:end] == text`."""
         contexts = list(contexts)
         if not contexts:
             return []
-        windows = self.encode(questions, contexts)
+        windows = self.windows(questions, contexts)
         start, end = self.predict_logits(windows, batch_size)
         return best_answers(windows, start, end, contexts, n_best, max_answer_length)
 

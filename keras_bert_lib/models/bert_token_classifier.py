@@ -8,11 +8,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_bert_lib.data.conll import split_tag
-from keras_bert_lib.data.token_alignment import IGNORE, encode_words, word_logits
-from keras_bert_lib.metrics.entities import entities
 from keras_bert_lib.models.bert_encoder import BertEncoder, encoder_inputs
 from keras_bert_lib.models.task import Task
+from keras_bert_lib.models.word_windows import IGNORE, encode_words, word_logits
+from keras_bert_lib.tags import entity_dicts, split_tag
 
 WORD = re.compile(r"\S+")
 
@@ -30,7 +29,7 @@ class BertTokenClassifier(Task):
     word carries its tag, the other pieces and special tokens are ignored in the loss.
     Predicts tags per word (`predict_words`) and entities with character spans in the
     original text (`predict_entities`). Sentences longer than the sequence length are cut
-    into overlapping windows and merged (see `data/token_alignment.py`).
+    into overlapping windows and merged (see `models/word_windows.py`).
 
     Args:
         encoder: a `BertEncoder`.
@@ -116,7 +115,7 @@ class BertTokenClassifier(Task):
                 f"Tag {error.args[0]!r} is not in tag_names {self.tag_names}."
             ) from None
 
-    def encode(self, words, tags=None, stride=None):
+    def windows(self, words, tags=None, stride=None):
         """`WordWindows` for lists of words (and their tags)."""
         preprocessor = self._require_preprocessor()
         return encode_words(
@@ -134,9 +133,9 @@ class BertTokenClassifier(Task):
         """
         if len(words) == 0:
             raise ValueError("fit_words() got no sentences.")
-        windows = self.encode(words, tags, stride)
+        windows = self.windows(words, tags, stride)
         if validation_data is not None:
-            dev = self.encode(*validation_data, stride=stride)
+            dev = self.windows(*validation_data, stride=stride)
             validation_data = (dev.features, dev.labels)
         return self.fit(windows.features, windows.labels, validation_data=validation_data, **kwargs)
 
@@ -145,7 +144,7 @@ class BertTokenClassifier(Task):
         words = [list(w) for w in words]
         if not words:
             return []
-        windows = self.encode(words, stride=stride)
+        windows = self.windows(words, stride=stride)
         # Full-length batches: trimmed batches of different lengths could not be stacked.
         logits = keras.Model.predict(self, windows.features, batch_size=batch_size, verbose=0)
         return word_logits(windows, logits, words)
@@ -174,19 +173,8 @@ class BertTokenClassifier(Task):
         for text, word_spans, word_logits_ in zip(texts, spans, logits, strict=True):
             probabilities = _softmax(word_logits_)
             tags = [self.tag_names[i] for i in probabilities.argmax(-1)]
-            found = []
-            for entity_type, first, last in entities(tags):
-                start, end = word_spans[first][0], word_spans[last][1]
-                score = float(probabilities[first : last + 1].max(-1).mean())
-                found.append(
-                    {
-                        "text": text[start:end],
-                        "type": entity_type,
-                        "start": start,
-                        "end": end,
-                        "score": score,
-                    }
-                )
+            scores = probabilities.max(-1)
+            found = entity_dicts(text, word_spans, tags, scores)
             results.append(found)
         return results
 

@@ -8,19 +8,12 @@ a tuple `(first, second)` of two such is a batch of sentence pairs.
 
 from __future__ import annotations
 
-import math
-
 import keras
 import tensorflow as tf
 
+from keras_bert_lib.models.retracing import quiet_keras_step_retracing
 from keras_bert_lib.models.strategy_workarounds import StrategyWorkarounds
-from keras_bert_lib.models.task_inputs import (
-    inputs_to_tensors,
-    labels_to_tensors,
-    num_examples,
-    sort_by_length,
-    trim_padding,
-)
+from keras_bert_lib.models.task_data import TaskData, inputs_to_tensors, num_examples, trim_padding
 from keras_bert_lib.models.unused_pooler import UnusedPooler
 from keras_bert_lib.training.optimizers import OPTIMIZERS, create_optimizer
 from keras_bert_lib.training.replica_clipping import check_replica_clipping
@@ -31,11 +24,7 @@ from keras_bert_lib.training.stream_fit import fit_stream
 # XLA they are cut to their longest row exactly.
 XLA_PAD_TO_MULTIPLE_OF = 16
 
-# Training batches are drawn from pools of this many batches whose examples are sorted by
-# length, so each batch holds texts of similar length (Hugging Face Trainer's `group_by_length`
-# uses 50); the batches are then shuffled. On SST-2 the mean padded length drops from 40 tokens
-# (random batches) to 13, about three times fewer tokens per epoch.
-LENGTH_GROUP_BATCHES = 50
+quiet_keras_step_retracing()
 
 
 def unbuilt_placeholder():
@@ -72,9 +61,6 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
             return self.preprocessor(x)
         return x
 
-    def _preprocess(self, x, y=None, sample_weight=None):
-        return self._finish_batch(self._packed(x), y, sample_weight)
-
     def _finish_batch(self, x, y=None, sample_weight=None):
         """Trims a batch of packed features (and per-token labels) and checks its labels."""
         multiple = XLA_PAD_TO_MULTIPLE_OF if self.jit_compile else 1
@@ -86,25 +72,10 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
             y = tf.nest.map_structure(lambda t: t[:, :length] if t.shape.rank == 2 else t, y)
         return keras.utils.pack_x_y_sample_weight(x, y, sample_weight)
 
-    def _length_grouped_batches(self, dataset, batch_size, seed):
-        """Shuffled raw `(x, y[, weights])` examples -> batches of similar-length texts, in
-        random order. Every batch but the last is full, so there are ceil(n / batch_size)."""
-
-        def pack_and_sort(x, *labels):
-            return sort_by_length(self._packed(x), *labels)
-
-        dataset = dataset.batch(batch_size * LENGTH_GROUP_BATCHES)
-        dataset = dataset.map(pack_and_sort, num_parallel_calls=tf.data.AUTOTUNE)
-        dataset = dataset.rebatch(batch_size)
-        dataset = dataset.shuffle(LENGTH_GROUP_BATCHES, seed=seed, reshuffle_each_iteration=True)
-        return dataset.map(self._finish_batch, num_parallel_calls=tf.data.AUTOTUNE)
-
-    def _preprocess_element(self, *element):
-        # tf.data passes tuple elements as arguments: one argument is x itself (also when x
-        # is a pair of string tensors), two or three are (x, y[, sample_weight]).
-        if len(element) == 1:
-            return self._preprocess(element[0])
-        return self._preprocess(*element)
+    @property
+    def _data(self) -> TaskData:
+        """The input pipeline `fit`, `evaluate` and `predict` build their data with."""
+        return TaskData(self._packed, self._finish_batch, self.validate_labels)
 
     def _check_labels(self, y):
         """In-graph label checks and casts, for labels that arrive through tf.data."""
@@ -120,40 +91,6 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
 
     def compile_from_config(self, config):
         pass
-
-    def _dataset(
-        self,
-        x,
-        y=None,
-        sample_weight=None,
-        batch_size=None,
-        shuffle=False,
-        seed=0,
-        group_by_length=False,
-    ):
-        """A batched, preprocessed dataset. A user's dataset yields batches of `x`, or
-        `(x, y[, sample_weight])`; for pairs, `x` is a tuple `(first, second)` (alone:
-        `((first, second),)`). `group_by_length` (shuffled raw text only) batches texts of
-        similar length together."""
-        if isinstance(x, tf.data.Dataset):
-            if y is not None:
-                raise ValueError("With a tf.data.Dataset, labels come from the dataset: y=None.")
-            dataset = x
-        else:
-            x = inputs_to_tensors(x)
-            parts = [x] + [labels_to_tensors(v) for v in (y, sample_weight) if v is not None]
-            dataset = tf.data.Dataset.from_tensor_slices(tuple(parts))
-            if shuffle:
-                dataset = dataset.shuffle(num_examples(x), seed=seed, reshuffle_each_iteration=True)
-            batch_size = batch_size or 32
-            if shuffle and group_by_length:
-                dataset = self._length_grouped_batches(dataset, batch_size, seed)
-                batches = math.ceil(num_examples(x) / batch_size)
-                dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches))
-                return dataset.prefetch(tf.data.AUTOTUNE)
-            dataset = dataset.batch(batch_size)
-        dataset = dataset.map(self._preprocess_element, num_parallel_calls=tf.data.AUTOTUNE)
-        return dataset.prefetch(tf.data.AUTOTUNE)
 
     # === Training defaults ===
     def compile(
@@ -235,49 +172,37 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
         iteration can be passed as a function that builds it (`x=lambda: dataset(...)`),
         which is called anew for each `keras.Model.fit` call.
         """
-        dataset_fn = None
-        if callable(x) and not isinstance(x, tf.data.Dataset):
-            dataset_fn, x = x, x()
-            if not isinstance(x, tf.data.Dataset):
-                raise TypeError(
-                    f"fit(x=function): the function must return a tf.data.Dataset, got "
-                    f"{type(x).__name__}."
-                )
-        if not isinstance(x, tf.data.Dataset):
-            x = inputs_to_tensors(x)  # once: the checks, shuffle and step count reuse it
-            if num_examples(x) == 0:
-                raise ValueError("fit() got no training examples.")
-            self.validate_labels(y)
-
-        if dataset_fn is not None:
-
-            def make_dataset():  # a fresh copy of the user's
-                return self._dataset(dataset_fn(), y, sample_weight, batch_size)
-
-        elif isinstance(x, tf.data.Dataset):
-            user_dataset = self._dataset(x, y, sample_weight, batch_size)
-
-            def make_dataset():  # the user's, as it is
-                return user_dataset
-
-        else:
-
-            def make_dataset():  # built per `fit` call of the stream: see `fit_stream`
-                return self._dataset(
-                    x,
-                    y,
-                    sample_weight,
-                    batch_size,
-                    shuffle=shuffle,
-                    seed=seed,
-                    group_by_length=group_by_length,
-                )
-
+        make_dataset, steps = self._data.training(
+            x, y, sample_weight, batch_size, shuffle, seed, group_by_length
+        )
+        steps = steps_per_epoch or steps
         if validation_data is not None:
-            validation_data = self._dataset(
-                *self._split_validation(validation_data), batch_size=batch_size
+            validation_data = self._data.validation(validation_data, batch_size)
+        self._plan_optimizer(steps, epochs, backup_dir)
+        if steps is None or "initial_epoch" in kwargs:
+            self._keep_build_batch(make_dataset)
+            return super().fit(
+                make_dataset(),
+                epochs=epochs,
+                validation_data=validation_data,
+                steps_per_epoch=steps_per_epoch,
+                shuffle=False,  # the dataset is already shuffled
+                **kwargs,
             )
-        steps = steps_per_epoch or self._steps_per_epoch(x, batch_size)
+        return fit_stream(
+            self,
+            super().fit,
+            make_dataset,
+            epochs,
+            steps,
+            backup_dir,
+            backup_every,
+            validation_data,
+            kwargs,
+        )
+
+    def _plan_optimizer(self, steps, epochs, backup_dir):
+        """Builds the auto optimizer for `steps * epochs` updates (its schedule needs them)."""
         if steps is None and (self._auto_optimizer or backup_dir is not None):
             raise ValueError(
                 "The dataset's length is unknown, so the learning-rate schedule and the "
@@ -294,48 +219,11 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
                     ),
                     **self._compile_args,
                 )
-        if steps is None or "initial_epoch" in kwargs:
-            self._keep_build_batch(make_dataset)
-            return super().fit(
-                make_dataset(),
-                epochs=epochs,
-                validation_data=validation_data,
-                steps_per_epoch=steps_per_epoch,
-                shuffle=False,  # the dataset is already shuffled above
-                **kwargs,
-            )
-        return fit_stream(
-            self,
-            super().fit,
-            make_dataset,
-            epochs,
-            steps,
-            backup_dir,
-            backup_every,
-            validation_data,
-            kwargs,
-        )
-
-    @staticmethod
-    def _split_validation(validation_data):
-        if isinstance(validation_data, tf.data.Dataset):
-            return (validation_data,)
-        if not isinstance(validation_data, tuple) or len(validation_data) not in (2, 3):
-            raise ValueError("validation_data must be a tf.data.Dataset or (x, y[, weights]).")
-        return validation_data
-
-    @staticmethod
-    def _steps_per_epoch(x, batch_size):
-        """Batches per epoch, or None when a user's dataset does not know its length."""
-        if not isinstance(x, tf.data.Dataset):
-            return math.ceil(num_examples(x) / (batch_size or 32))
-        cardinality = int(x.cardinality())  # preprocessing maps keep the user's length
-        return cardinality if cardinality >= 0 else None
 
     def evaluate(self, x=None, y=None, batch_size=None, sample_weight=None, **kwargs):
         if not isinstance(x, tf.data.Dataset):
             self.validate_labels(y)
-        dataset = self._dataset(x, y, sample_weight, batch_size)
+        dataset = self._data.dataset(x, y, sample_weight, batch_size)
         return super().evaluate(dataset, **kwargs)
 
     def predict(self, x, batch_size=None, **kwargs):
@@ -343,7 +231,7 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
             x = inputs_to_tensors(x)
             if num_examples(x) == 0:
                 return self.empty_prediction()
-        return super().predict(self._dataset(x, batch_size=batch_size), **kwargs)
+        return super().predict(self._data.dataset(x, batch_size=batch_size), **kwargs)
 
     def empty_prediction(self):
         raise NotImplementedError

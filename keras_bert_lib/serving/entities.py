@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from keras_bert_lib.metrics.entities import entities
+from keras_bert_lib.tags import entity_dicts
 
 
 def _text(value):
@@ -39,16 +39,4 @@ def entities_from_tokens(text, outputs, row=0) -> list[dict]:
         spans.append((int(starts[first]), end))
         word_tags.append(tags[first])
         word_scores.append(float(scores[first]))
-    found = []
-    for entity_type, first, last in entities(word_tags):
-        start, end = spans[first][0], spans[last][1]
-        found.append(
-            {
-                "text": text[start:end],
-                "type": entity_type,
-                "start": start,
-                "end": end,
-                "score": float(np.mean(word_scores[first : last + 1])),
-            }
-        )
-    return found
+    return entity_dicts(text, spans, word_tags, word_scores)

@@ -1,9 +1,9 @@
 """`BertPacker`: one or two segments of ids -> fixed-length BERT inputs, with dense ops only.
 
-Why not keras-hub's `MultiSegmentPacker`: it slices RaggedTensors, which emits `RaggedRange`
-and `RaggedGather`, ops LiteRT cannot run. Here each segment is made dense once
-(`to_tensor`, a tensorflow-text TFLite op) and every later step is index arithmetic and
-`gather`, which TFLite has as builtins.
+Why not keras-hub's `MultiSegmentPacker` (re-checked in keras-hub 0.32): it trims and slices
+RaggedTensors, which emits `RaggedRange` and `RaggedGather`, ops LiteRT cannot run. Here each
+segment is made dense once (`to_tensor`, a tensorflow-text TFLite op) and every later step is
+index arithmetic and `gather`, which TFLite has as builtins.
 """
 
 import keras

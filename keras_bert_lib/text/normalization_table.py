@@ -65,26 +65,6 @@ def load_table(name: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def expand_table(table: dict) -> list[tuple]:
-    """The per-code-point outputs back from a compressed table (for checks and tests)."""
-    starts = table["starts"] + [0x110000]
-    outputs = []
-    for index, kind in enumerate(table["kinds"]):
-        value = table["values"][index]
-        for code_point in range(starts[index], starts[index + 1]):
-            if kind == SHIFT:
-                outputs.append((code_point + value,))
-            elif kind == DELETE:
-                outputs.append(())
-            elif kind == SPACE_KIND:
-                outputs.append((SPACE,))
-            elif kind == PAD:
-                outputs.append((SPACE, code_point, SPACE))
-            else:
-                outputs.append(tuple(table["explicit"][value]))
-    return outputs
-
-
 class CodePointTable:
     """In-graph application of a compressed table.
 

@@ -8,7 +8,7 @@ every vocabulary entry at every masked position: about half of a `bert_tiny` ste
 Words are split exactly as our tokenizer (and the Hugging Face reference) splits them
 (`exact_wordpiece.normalized_words`); the pieces are chosen by tensorflow-text's WordPiece
 learner (`wordpiece_tokenizer_learner_lib.learn`, the algorithm behind
-`bert_vocab_from_dataset` and keras-hub's `compute_word_piece_vocabulary`). We do not call
+`bert_vocab_from_dataset` and keras-hub 0.32's `compute_word_piece_vocabulary`). We do not call
 those two because they split words with tensorflow-text's `BasicTokenizer`, whose
 normalization differs from the reference's on rare characters (see `BertTokenizer`), so
 some learned pieces could never be produced by our tokenizer.

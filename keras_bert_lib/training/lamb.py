@@ -11,8 +11,11 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_bert_lib.training.no_decay import NO_DECAY
 from keras_bert_lib.training.replica_clipping import ClipAfterAllReduce
+
+# Substrings of the variable paths that get no weight decay (and, in LAMB, no trust ratio):
+# LayerNorm and bias, as BERT and Hugging Face exclude them. AdamW uses the same list.
+NO_DECAY = ("bias", "gamma", "beta", "layer_norm", "LayerNorm")
 
 
 @keras.saving.register_keras_serializable(package="keras_bert_lib")

@@ -70,7 +70,8 @@ class MaskedLMCrossentropy(keras.losses.Loss):
 
     >>> loss = MaskedLMCrossentropy()
     >>> logits = ops.log(ops.convert_to_tensor([[[0.5, 0.5], [0.9, 0.1]]]))
-    >>> round(float(loss([[0, 1]], logits, sample_weight=[[1.0, 0.0]])), 4)  # -log(0.5)
+    >>> labels, weights = ops.convert_to_tensor([[0, 1]]), ops.convert_to_tensor([[1.0, 0.0]])
+    >>> round(float(loss(labels, logits, sample_weight=weights)), 4)  # -log(0.5)
     0.6931
     """
 

@@ -3,8 +3,7 @@ warmup + decay."""
 
 import keras
 
-from keras_bert_lib.training.lamb import Lamb
-from keras_bert_lib.training.no_decay import NO_DECAY
+from keras_bert_lib.training.lamb import NO_DECAY, Lamb
 from keras_bert_lib.training.replica_clipping import ClipAfterAllReduce
 from keras_bert_lib.training.schedules import WarmupPolynomialDecay
 

@@ -11,7 +11,7 @@ from keras_bert_lib import BertConfig, BertEncoder, SentenceEncoder
 from keras_bert_lib.export.int8_weights import int8_per_row, quantize_weights_int8
 from keras_bert_lib.export.parity import run_tflite
 from keras_bert_lib.export.tflite import export_tflite
-from tests.export.tiny_models import SEQUENCE_LENGTH, TEXTS, VOCAB, tiny_preprocessor
+from tests.tiny_models import SEQUENCE_LENGTH, TEXTS, VOCAB, tiny_preprocessor
 
 HIDDEN, INTERMEDIATE = 64, 128  # big enough for int8 (>= 1024 values per matrix)
 

@@ -16,7 +16,7 @@ from keras_bert_lib.export.repository import (
 )
 from keras_bert_lib.export.saved_model import WARMUP_FILE, export_saved_model
 from keras_bert_lib.export.session_loader import run_in_fresh_process
-from tests.export.tiny_models import (
+from tests.tiny_models import (
     PAIRS,
     SEQUENCE_LENGTH,
     TEXTS,

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from keras_bert_lib import BertPreprocessor, BertTokenizer
-from keras_bert_lib.export.parity import compare, run_tflite, tflite_parity, tokenized_alike
+from keras_bert_lib.export.parity import compare, run_saved_model, run_tflite, tokenized_alike
 from keras_bert_lib.export.saved_model import export_saved_model
 from keras_bert_lib.export.tflite import export_tflite
-from tests.export.tiny_models import (
+from tests.tiny_models import (
     PAIRS,
     SEQUENCE_LENGTH,
     TEXTS,
@@ -24,7 +24,8 @@ def test_classifier_tflite_matches_the_saved_model(quantization, tmp_path):
     path = export_tflite(
         model, tmp_path / "model.tflite", quantization=quantization, representative_texts=TEXTS
     )
-    report = tflite_parity(path, saved, TEXTS * 3)
+    inputs = {"text": TEXTS * 3}
+    report = compare(run_tflite(path, inputs), run_saved_model(saved, inputs))
     tolerance = 1e-5 if quantization is None else 1e-2
     assert report["max_abs_diff_logits"] <= tolerance
     assert report["label_agreement"] == 1.0

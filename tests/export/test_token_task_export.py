@@ -59,7 +59,7 @@ def test_ner_entities_from_served_tokens_equal_predict_entities(tagger, tagger_e
 
 
 def test_ner_token_ids_signature_and_ops(tagger, tagger_export):
-    features = tagger.encode([TEXTS[0].split()]).features
+    features = tagger.windows([TEXTS[0].split()]).features
     outputs = run_in_fresh_process(tagger_export, "serve_token_ids", features)
     logits = tagger.predict(features, verbose=0)  # cut to the longest row
     assert outputs["logits"].shape[1] == features["token_ids"].shape[1]
@@ -89,7 +89,7 @@ def test_qa_answers_equal_predict_and_an_empty_context_gives_an_empty_answer(tmp
         "tokenize",
         {"question": np.array(QUESTIONS[:1]), "context": np.array(CONTEXTS[:1])},
     )
-    windows = reader.encode(QUESTIONS[:1], CONTEXTS[:1])
+    windows = reader.windows(QUESTIONS[:1], CONTEXTS[:1])
     np.testing.assert_array_equal(tokenized["token_ids"], windows.features["token_ids"])
     np.testing.assert_array_equal(tokenized["segment_ids"], windows.features["segment_ids"])
     assert unregistered_ops(directory) == []

@@ -3,7 +3,8 @@ import random
 import pytest
 from seqeval.metrics import f1_score, precision_score, recall_score
 
-from keras_bert_lib.metrics.entities import entities, entity_scores
+from keras_bert_lib.metrics.entities import entity_scores
+from keras_bert_lib.tags import entities
 
 
 def test_entities_hand_computed_including_malformed_sequences():

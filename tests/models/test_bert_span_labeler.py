@@ -39,7 +39,7 @@ def trained():
     model = make()
     contexts = contexts_with_answer()
     answers = [("Denver", c.index("Denver")) for c in contexts]
-    windows = model.encode([QUESTION] * len(contexts), contexts, answers)
+    windows = model.windows([QUESTION] * len(contexts), contexts, answers)
     model.fit(windows.features, windows.labels, epochs=40, batch_size=8, verbose=0)
     return model
 
@@ -48,7 +48,7 @@ def test_loss_is_the_mean_of_start_and_end_cross_entropy():
     model = make()
     context = "Denver won . then carolina played and lost . then carolina played"
     answers = [("Denver", 0), ("lost", context.index("lost"))]
-    windows = model.encode([QUESTION] * 2, [context] * 2, answers)
+    windows = model.windows([QUESTION] * 2, [context] * 2, answers)
     # Batches are cut to their longest row, so the softmax runs over that many positions.
     longest = windows.features["padding_mask"].sum(1).max()
     features = {name: value[:, :longest] for name, value in windows.features.items()}
@@ -91,7 +91,7 @@ def test_save_and_load_give_identical_answers(trained, tmp_path):
     loaded = BertSpanLabeler.from_checkpoint(path)
     assert loaded.doc_stride == 4 and loaded.get_config() == trained.get_config()
     contexts = contexts_with_answer()[:5]
-    windows = trained.encode([QUESTION] * 5, contexts)
+    windows = trained.windows([QUESTION] * 5, contexts)
     for a, b in zip(trained.predict_logits(windows), loaded.predict_logits(windows), strict=True):
         np.testing.assert_array_equal(a, b)
     assert trained.predict([QUESTION] * 5, contexts) == loaded.predict([QUESTION] * 5, contexts)
@@ -103,7 +103,7 @@ def test_bad_input_is_named(trained):
     with pytest.raises(TypeError, match="both be strings"):
         trained.predict(QUESTION, ["Denver won"])
     with pytest.raises(ValueError, match="Labels must be a dict"):
-        trained.fit(trained.encode([QUESTION], ["Denver won"]).features, np.zeros(1), verbose=0)
+        trained.fit(trained.windows([QUESTION], ["Denver won"]).features, np.zeros(1), verbose=0)
     assert trained.predict([], []) == []
     with pytest.raises(ValueError, match="no answer"):
         from keras_bert_lib.data.squad import SquadExample

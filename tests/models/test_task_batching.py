@@ -2,8 +2,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_bert_lib import BertClassifier, BertConfig, BertEncoder, BertPreprocessor, BertTokenizer
-from keras_bert_lib.models.task import LENGTH_GROUP_BATCHES
-from keras_bert_lib.models.task_inputs import sort_by_length, trim_padding
+from keras_bert_lib.models.task_data import LENGTH_GROUP_BATCHES, sort_by_length, trim_padding
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "good", "film"]
 
@@ -49,7 +48,7 @@ def test_length_grouped_batches_hold_every_example_once_in_similar_lengths():
     words = rng.integers(1, 40, count)
     texts = [" ".join(["good"] * int(n)) for n in words]
     model = classifier()
-    dataset = model._dataset(
+    dataset = model._data.dataset(
         texts,
         np.arange(count, dtype="float32"),
         batch_size=batch_size,
@@ -83,6 +82,6 @@ def test_length_grouped_batches_hold_every_example_once_in_similar_lengths():
 def test_without_grouping_batches_keep_the_shuffled_order():
     texts = [" ".join(["good"] * n) for n in range(1, 21)]
     model = classifier()
-    dataset = model._dataset(texts, np.arange(20.0), batch_size=5, shuffle=False)
+    dataset = model._data.dataset(texts, np.arange(20.0), batch_size=5, shuffle=False)
     labels = np.concatenate([labels for _, labels in dataset.as_numpy_iterator()])
     assert labels.tolist() == list(range(20))

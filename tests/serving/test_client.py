@@ -9,8 +9,8 @@ from tensorflow.core.framework import types_pb2
 from keras_bert_lib.export.saved_model import export_saved_model
 from keras_bert_lib.serving import ServingClient
 from keras_bert_lib.serving.client import predict_request, rest_body, rest_url
-from tests.export.tiny_models import PAIRS, TEXTS, tiny_classifier, tiny_sentence_encoder
 from tests.serving.standin_server import StandInServer
+from tests.tiny_models import PAIRS, TEXTS, tiny_classifier, tiny_sentence_encoder
 
 
 @pytest.fixture(scope="module")

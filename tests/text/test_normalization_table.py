@@ -3,11 +3,36 @@ import pytest
 import tensorflow as tf
 
 from keras_bert_lib.text.normalization_table import (
+    DELETE,
+    PAD,
+    SHIFT,
+    SPACE,
+    SPACE_KIND,
     CodePointTable,
     compress_table,
-    expand_table,
     load_table,
 )
+
+
+def expand_table(table: dict) -> list[tuple]:
+    """The per-code-point outputs back from a compressed table: the format read
+    independently of `CodePointTable`."""
+    starts = table["starts"] + [0x110000]
+    outputs = []
+    for index, kind in enumerate(table["kinds"]):
+        value = table["values"][index]
+        for code_point in range(starts[index], starts[index + 1]):
+            if kind == SHIFT:
+                outputs.append((code_point + value,))
+            elif kind == DELETE:
+                outputs.append(())
+            elif kind == SPACE_KIND:
+                outputs.append((SPACE,))
+            elif kind == PAD:
+                outputs.append((SPACE, code_point, SPACE))
+            else:
+                outputs.append(tuple(table["explicit"][value]))
+    return outputs
 
 
 def test_compress_expand_round_trip_on_a_synthetic_table():

@@ -4,7 +4,7 @@ verified through the TF1 session loader and LiteRT."""
 import json
 
 from keras_bert_lib.export.repository import read_models_config
-from tests.export.tiny_models import TEXTS, tiny_classifier
+from tests.tiny_models import TEXTS, tiny_classifier
 from tests.tools.tool_runner import run_tool
 
 

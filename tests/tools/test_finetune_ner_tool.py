@@ -38,6 +38,7 @@ def test_trains_scores_entities_and_writes_model_and_metrics(tmp_path):
             "16",
     )  # fmt: skip
     metrics = json.loads((output / "metrics.json").read_text())
+    assert (output / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert metrics["train_sentences"] == 8 and len(metrics["dev_by_epoch"]) == 2
     assert set(metrics["best"]) == {"precision", "recall", "f1"}
     model = BertTokenClassifier.from_checkpoint(output / "model.keras")

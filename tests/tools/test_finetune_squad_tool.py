@@ -49,6 +49,7 @@ def test_trains_answers_and_writes_model_predictions_and_metrics(tmp_path):
             "1",
     )  # fmt: skip
     metrics = json.loads((output / "metrics.json").read_text())
+    assert (output / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert metrics["train_windows"] == 8 and len(metrics["dev_by_epoch"]) == 2
     assert metrics["best"]["questions"] == 3 and 0 <= metrics["best"]["f1"] <= 100
     predictions = json.loads((output / "predictions.json").read_text())

@@ -56,6 +56,7 @@ def test_trains_scores_dev_and_writes_model_and_metrics(tmp_path):
         "1e-3",
     )
     metrics = json.loads((output / "metrics.json").read_text())
+    assert (output / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert metrics["epochs_run"] == 2 and len(metrics["dev_by_epoch"]) == 2
     assert set(metrics["best"]) == {"accuracy", "f1", "matthews"}
     assert metrics["best"]["accuracy"] == max(e["accuracy"] for e in metrics["dev_by_epoch"])

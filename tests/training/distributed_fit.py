@@ -14,9 +14,7 @@ import json
 import os
 import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-from keras_bert_lib.training.distribute import make_strategy, use_logical_cpus  # noqa: E402
+from keras_bert_lib.training.distribute import make_strategy, use_logical_cpus
 
 TEXTS = ["The film was great!", "awful acting , bad plot.", "not good", "Very, very good films",
          "the plot was bad", "great acting", "a film", "very awful !"]  # fmt: skip
@@ -72,7 +70,7 @@ def main():
     import numpy as np
 
     from keras_bert_lib import BertClassifier, BertConfig, BertEncoder, BertPretrainer
-    from tests.export.tiny_models import VOCAB, tiny_preprocessor
+    from tests.tiny_models import VOCAB, tiny_preprocessor
 
     class StepLosses(keras.callbacks.Callback):
         def __init__(self):

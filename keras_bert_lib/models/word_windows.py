@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
+from keras_bert_lib.text.windows import checked_stride, window_starts
+
 IGNORE = -1
 
 
@@ -73,9 +75,7 @@ def encode_words(tokenizer, sentences, sequence_length, tag_ids=None, stride=Non
     window = sequence_length - 2
     if window < 1:
         raise ValueError(f"sequence_length {sequence_length} leaves no room for wordpieces.")
-    stride = stride or max(1, window // 2)
-    if not 0 < stride <= window:
-        raise ValueError(f"stride must be in [1, {window}], got {stride}.")
+    stride = checked_stride(stride, window)
     if tag_ids is not None:
         for index, (words, tags) in enumerate(zip(sentences, tag_ids, strict=True)):
             if len(words) != len(tags):
@@ -89,12 +89,9 @@ def encode_words(tokenizer, sentences, sequence_length, tag_ids=None, stride=Non
                 flat.append(piece)
                 word_of.append(word_index)
                 first.append(position == 0)
-        starts = range(0, max(len(flat) - window, 0) + stride, stride)
-        for start in starts:
+        for start in window_starts(len(flat), window, stride):
             stop = min(start + window, len(flat))
             rows.append((index, start, stop, flat, word_of, first))
-            if stop >= len(flat):
-                break
 
     count = len(rows)
     token_ids = np.full((count, sequence_length), ids.pad, np.int32)

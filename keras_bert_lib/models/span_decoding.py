@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from keras_bert_lib.data.squad import SquadWindows
+from keras_bert_lib.models.squad_windows import SquadWindows
 
 NO_ANSWER = {"text": "", "start": 0, "end": 0, "score": 0.0}
+# `run_squad.py`'s defaults, shared by `BertSpanLabeler.answer` and the served QA head.
+N_BEST = 20
+MAX_ANSWER_LENGTH = 30
 
 
 def _top(values, mask, count):
@@ -42,8 +45,8 @@ def best_answers(
     start_logits,
     end_logits,
     contexts,
-    n_best=20,
-    max_answer_length=30,
+    n_best=N_BEST,
+    max_answer_length=MAX_ANSWER_LENGTH,
 ) -> list[dict]:
     """Per question, `{"text", "start", "end", "score"}` with `contexts[i][start:end] == text`.
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from keras_bert_lib import BertTokenizer
-from keras_bert_lib.data.span_decoding import NO_ANSWER, best_answers
-from keras_bert_lib.data.squad import encode_squad
+from keras_bert_lib.models.span_decoding import NO_ANSWER, best_answers
+from keras_bert_lib.models.squad_windows import encode_squad
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "q"] + [f"w{i}" for i in range(20)]
 CONTEXT = "  W0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w17 w18 w19"

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from keras_bert_lib import BertTokenizer
-from keras_bert_lib.data.token_alignment import IGNORE, encode_words, word_logits
+from keras_bert_lib.models.word_windows import IGNORE, encode_words, word_logits
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "bar", "##ack", "obama", "in",
          "par", "##is", "today"]  # fmt: skip
