@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 RUNNER = """
 import os, runpy, sys
 sys.path.insert(0, sys.argv[1])
-import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # every version's tool, old ones too
 import tensorflow, keras_bert_lib.data, keras_bert_lib.text  # what every version imports
 assert keras_bert_lib.data.__file__.startswith(sys.argv[1]), keras_bert_lib.data.__file__
 

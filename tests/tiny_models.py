@@ -20,18 +20,19 @@ PAIRS = (["the film", "a plot", "good acting", "bad"], ["was great", "was awful 
 SEQUENCE_LENGTH = 16
 
 
-def tiny_encoder(seed=0):
+TINY_CONFIG = BertConfig(
+    vocab_size=len(VOCAB),
+    hidden_size=8,
+    num_layers=2,
+    num_heads=2,
+    intermediate_size=16,
+    max_position_embeddings=SEQUENCE_LENGTH,
+)
+
+
+def tiny_encoder(seed=0, dtype=None):
     keras.utils.set_random_seed(seed)
-    return BertEncoder(
-        BertConfig(
-            vocab_size=len(VOCAB),
-            hidden_size=8,
-            num_layers=2,
-            num_heads=2,
-            intermediate_size=16,
-            max_position_embeddings=SEQUENCE_LENGTH,
-        )
-    )
+    return BertEncoder(TINY_CONFIG, dtype=dtype)
 
 
 def tiny_preprocessor():

@@ -9,6 +9,8 @@
    `saved_models/sentiment.tflite` (tokenizer inside); each predicts the new sentences, the
    SavedModel through the TF1 session loader in a fresh process, as TF Serving loads it,
    and the `.tflite` file through LiteRT.
+4. Explanation: integrated-gradients attributions of the first new review's predicted
+   class, printed per word and drawn as `runs/demo/attributions.png` (the README shows one).
 
     python tools/end_to_end.py [--train sentences.tsv --epochs 8]
 """
@@ -28,6 +30,7 @@ from keras_bert_lib.export.parity import run_tflite
 from keras_bert_lib.export.repository import export_to_repository
 from keras_bert_lib.export.session_loader import run_in_fresh_process
 from keras_bert_lib.export.tflite import export_tflite
+from keras_bert_lib.interpret import integrated_gradients, plot_attributions
 
 TINY_SET = Path(__file__).resolve().parent / "data" / "tiny_sentiment.tsv"
 SENTENCES = [
@@ -91,6 +94,17 @@ def deploy(classifier, label_names, repository):
         )
 
 
+def explain(classifier, label_names, output_dir):
+    scores = integrated_gradients(classifier, NEW_REVIEWS[0])
+    output_dir.mkdir(parents=True, exist_ok=True)
+    title = f"why '{label_names[scores.target]}': integrated gradients"
+    path = plot_attributions(scores, output_dir / "attributions.png", title=title)
+    print(f"\nWhy '{label_names[scores.target]}' for {NEW_REVIEWS[0]!r} (word: attribution):")
+    for (word, _, _), score in zip(scores.words, scores.word_scores, strict=True):
+        print(f"  {word:>12} {score:+.3f}")
+    print(f"Drawn in {path}.")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -98,12 +112,14 @@ def main():
     )
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--repository", type=Path, default=Path("saved_models"))
+    parser.add_argument("--explain-dir", type=Path, default=Path("runs/demo"))
     args = parser.parse_args()
     checkpoint = reference_checkpoint_path()
     print(f"Reference checkpoint: {checkpoint}")
     similarity_table(checkpoint)
     classifier, label_names = fine_tune(checkpoint, args.train, args.epochs)
     deploy(classifier, label_names, args.repository)
+    explain(classifier, label_names, args.explain_dir)
 
 
 if __name__ == "__main__":

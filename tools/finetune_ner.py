@@ -7,8 +7,9 @@ Defaults: sequence length 128, batch 16, 5 epochs, learning rate 1e-4 (on WNUT-2
 common recipe of 3 epochs at 5e-5 leaves this small checkpoint predicting almost only `O`).
 The dev set is scored after every epoch with entity-level precision, recall and F1 (seqeval
 rules); training keeps the best epoch and stops after `--patience` epochs without a gain.
-Writes `OUTPUT/model.keras`, `OUTPUT/metrics.json` and `OUTPUT/curves.png`. A killed run goes on from its last
-backup (`OUTPUT/backup`, every `--backup-every` steps) when the same command is run again.
+Writes `OUTPUT/model.keras`, `OUTPUT/metrics.json` and `OUTPUT/curves.png`. A killed run
+goes on from its last backup (`OUTPUT/backup`, every `--backup-every` steps) when the same
+command is run again.
 """
 
 import json

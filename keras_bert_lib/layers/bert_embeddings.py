@@ -83,7 +83,9 @@ class BertEmbeddings(keras.layers.Layer):
         self.layer_norm.build((*token_ids_shape, self.hidden_size))
         self.built = True
 
-    def call(self, token_ids, segment_ids, training=None):
+    def call(self, token_ids, segment_ids, training=None, token_embeddings=None):
+        """`token_embeddings` (optional, `[batch, seq, hidden]`) replace the lookup of
+        `token_ids`, e.g. to interpolate them for integrated gradients."""
         sequence_length = token_ids.shape[1]
         if sequence_length is not None and sequence_length > self.max_position_embeddings:
             raise ValueError(
@@ -92,8 +94,10 @@ class BertEmbeddings(keras.layers.Layer):
             )
         length = ops.shape(token_ids)[1]
         positions = ops.cast(self.position_embeddings[:length], self.compute_dtype)
+        if token_embeddings is None:
+            token_embeddings = self.token_embedding(token_ids)
         embeddings = (
-            self.token_embedding(token_ids)
+            ops.cast(token_embeddings, self.compute_dtype)
             + self.segment_embedding(segment_ids)
             + ops.expand_dims(positions, 0)
         )

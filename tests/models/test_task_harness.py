@@ -5,30 +5,19 @@ an empty batch, one training step, mixed precision, SavedModel export and reload
 `test_bert_pretrainer.py`.)
 """
 
-import keras
 import numpy as np
 import pytest
 
 from keras_bert_lib import (
     BertClassifier,
-    BertConfig,
-    BertEncoder,
     BertSpanLabeler,
     BertTokenClassifier,
     SentenceEncoder,
 )
 from keras_bert_lib.data.squad import SquadExample
 from tests.harness import TaskCase, run_task_test
-from tests.tiny_models import SEQUENCE_LENGTH, TEXTS, VOCAB, tiny_preprocessor
+from tests.tiny_models import TEXTS, TINY_CONFIG, tiny_encoder, tiny_preprocessor
 
-CONFIG = BertConfig(
-    vocab_size=len(VOCAB),
-    hidden_size=8,
-    num_layers=2,
-    num_heads=2,
-    intermediate_size=16,
-    max_position_embeddings=SEQUENCE_LENGTH,
-)
 WORDS = [text.split() for text in TEXTS]
 TAGS = [["B-X"] + ["O"] * (len(words) - 1) for words in WORDS]
 QUESTIONS = ["what was great ?", "what was bad ?"]
@@ -36,15 +25,10 @@ CONTEXTS = ["the film was great !", "awful acting , bad plot ."]
 ANSWERS = [("great", 13), ("bad", 15)]
 
 
-def encoder(dtype=None):
-    keras.utils.set_random_seed(0)
-    return BertEncoder(CONFIG, dtype=dtype)
-
-
 def classifier_case():
     return TaskCase(
         build=lambda dtype=None: BertClassifier(
-            encoder(dtype), num_classes=3, preprocessor=tiny_preprocessor()
+            tiny_encoder(dtype=dtype), num_classes=3, preprocessor=tiny_preprocessor()
         ),
         predict=lambda model, texts: model.predict(texts, verbose=0),
         inputs=TEXTS,
@@ -58,11 +42,13 @@ def classifier_case():
 def sentence_encoder_case():
     def fit_once(model):
         model.compile(loss="mean_squared_error")
-        targets = np.random.default_rng(0).normal(size=(len(TEXTS), CONFIG.hidden_size))
+        targets = np.random.default_rng(0).normal(size=(len(TEXTS), TINY_CONFIG.hidden_size))
         model.fit(TEXTS, targets.astype("float32"), batch_size=4, verbose=0)
 
     return TaskCase(
-        build=lambda dtype=None: SentenceEncoder(encoder(dtype), preprocessor=tiny_preprocessor()),
+        build=lambda dtype=None: SentenceEncoder(
+            tiny_encoder(dtype=dtype), preprocessor=tiny_preprocessor()
+        ),
         predict=lambda model, texts: model.predict(texts, verbose=0),
         inputs=TEXTS,
         empty=[],
@@ -75,7 +61,9 @@ def sentence_encoder_case():
 def token_classifier_case():
     return TaskCase(
         build=lambda dtype=None: BertTokenClassifier(
-            encoder(dtype), tag_names=["O", "B-X", "I-X"], preprocessor=tiny_preprocessor()
+            tiny_encoder(dtype=dtype),
+            tag_names=["O", "B-X", "I-X"],
+            preprocessor=tiny_preprocessor(),
         ),
         predict=lambda model, texts: model.predict(texts, verbose=0),
         inputs=TEXTS,
@@ -96,7 +84,10 @@ def span_labeler_case():
     ]
     return TaskCase(
         build=lambda dtype=None: BertSpanLabeler(
-            encoder(dtype), preprocessor=tiny_preprocessor(), doc_stride=4, max_query_length=6
+            tiny_encoder(dtype=dtype),
+            preprocessor=tiny_preprocessor(),
+            doc_stride=4,
+            max_query_length=6,
         ),
         predict=predict,
         inputs=(QUESTIONS, CONTEXTS),
