@@ -41,10 +41,10 @@ def reference_dir() -> Path:
 
 # The fast tier (`make test-fast`, `pytest -m "not slow"`) leaves out what takes minutes: every
 # test that reads the real datasets or the real checkpoint (through the fixtures above), or
-# runs a tool or a worker in another process, is marked `slow` here, besides the tests
-# marked by hand.
+# runs a tool, a worker or a SavedModel in another process, is marked `slow` here, besides the
+# tests marked by hand.
 SLOW_FIXTURES = {"shared_data", "reference_dir"}
-PROCESS_RUNNERS = ("subprocess", "run_tool")
+PROCESS_RUNNERS = ("subprocess", "run_tool", "run_in_fresh_process")
 
 
 def pytest_collection_modifyitems(config, items):
