@@ -80,7 +80,10 @@ class TaskCase:
     mixed_atol: float = 0.1
 
 
-def run_task_test(case, tmp_path):
+TASK_CHECKS = ("config", "keras_file", "empty_batch", "mixed_precision", "fit_step", "saved_model")
+
+
+def run_task_test(case, tmp_path) -> list[str]:
     """Every check a task model owes, on a tiny model and real strings (see `TaskCase`):
 
     - `get_config` round trip (same config, same outputs with the weights copied);
@@ -90,7 +93,10 @@ def run_task_test(case, tmp_path):
     - a mixed-precision forward pass close to float32;
     - SavedModel export and reload: the signature runs on raw strings (and where the task
       has a number-for-number output, gives the Keras model's).
+
+    Returns the names of the checks made (`TASK_CHECKS`), in order.
     """
+    done = []
     model = case.build()
     expected = case.predict(model, case.inputs)
     assert all(np.isfinite(v).all() for v in _as_list(expected))
@@ -104,25 +110,30 @@ def run_task_test(case, tmp_path):
     assert_allclose_outputs(case.predict(clone, case.inputs), expected, atol=1e-6)
     revived = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(model))
     assert type(revived) is type(model)
+    done.append("config")
 
     path = tmp_path / "model.keras"
     model.save(path)
     loaded = keras.saving.load_model(path)
     assert type(loaded) is type(model)
     assert_allclose_outputs(case.predict(loaded, case.inputs), expected, atol=0)
+    done.append("keras_file")
 
     empty = case.predict(model, case.empty)
     assert all(np.asarray(v).shape[0] == 0 for v in _as_list(empty))
+    done.append("empty_batch")
 
     mixed = case.build(dtype="mixed_bfloat16")
     mixed.set_weights(model.get_weights())
     assert_allclose_outputs(case.predict(mixed, case.inputs), expected, atol=case.mixed_atol)
+    done.append("mixed_precision")
 
     before = [w.copy() for w in model.get_weights()]
     case.fit_once(model)
     after = model.get_weights()
     assert all(np.isfinite(w).all() for w in after)
     assert any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+    done.append("fit_step")
 
     from keras_bert_lib.export.saved_model import export_saved_model
 
@@ -138,9 +149,11 @@ def run_task_test(case, tmp_path):
             atol=1e-5,
             rtol=0,
         )
+    done.append("saved_model")
+    return done
 
 
-def run_layer_test(make_layer, *call_args, mixed_atol=0.05):
+def run_layer_test(make_layer, *call_args, mixed_atol=0.05) -> float:
     """The checks every layer owes: `assert_config_round_trip`, and under `mixed_bfloat16`
     (same weights) outputs within `mixed_atol` of float32.
 
@@ -148,6 +161,8 @@ def run_layer_test(make_layer, *call_args, mixed_atol=0.05):
         make_layer: `make_layer(dtype=None)` -> the layer (under `dtype` if given).
         *call_args: the layer's call arguments.
         mixed_atol: float.
+
+    Returns the largest difference of the mixed-precision outputs from float32.
     """
     layer = make_layer()
     assert_config_round_trip(layer, *call_args)
@@ -158,6 +173,9 @@ def run_layer_test(make_layer, *call_args, mixed_atol=0.05):
     outputs = mixed(*call_args)
     for value in _as_list(outputs):
         assert np.isfinite(keras.ops.convert_to_numpy(keras.ops.cast(value, "float32"))).all()
-    assert_allclose_outputs(
-        [keras.ops.cast(v, "float32") for v in _as_list(outputs)], expected, atol=mixed_atol
+    mixed_outputs = [keras.ops.cast(v, "float32") for v in _as_list(outputs)]
+    assert_allclose_outputs(mixed_outputs, expected, atol=mixed_atol)
+    return max(
+        float(np.abs(keras.ops.convert_to_numpy(a) - keras.ops.convert_to_numpy(b)).max())
+        for a, b in zip(mixed_outputs, _as_list(expected), strict=True)
     )

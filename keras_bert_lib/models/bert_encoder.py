@@ -181,8 +181,10 @@ class BertEncoder(keras.Model):
 
         Example:
 
-        >>> backbone = keras_hub.models.BertBackbone.from_preset(path)  # doctest: +SKIP
-        >>> encoder = BertEncoder.from_keras_hub(backbone)  # doctest: +SKIP
+        >>> config = BertConfig.from_preset("bert_tiny", vocab_size=100)
+        >>> backbone = BertEncoder(config).to_keras_hub()  # or a keras-hub preset's backbone
+        >>> BertEncoder.from_keras_hub(backbone).config.hidden_act
+        'gelu_approximate'
         """
         encoder = cls(keras_hub_config(backbone), **kwargs)
         variables = encoder_variables(encoder)

@@ -56,4 +56,5 @@ def layers():
 @pytest.mark.parametrize("name", sorted(layers()))
 def test_layer(name):
     make_layer, call_args = layers()[name]
-    run_layer_test(make_layer, *call_args)
+    # bfloat16 keeps 8 bits of mantissa: its outputs move, but not far.
+    assert 0 < run_layer_test(make_layer, *call_args) <= 0.05

@@ -15,7 +15,7 @@ from keras_bert_lib import (
     SentenceEncoder,
 )
 from keras_bert_lib.data.squad import SquadExample
-from tests.harness import TaskCase, run_task_test
+from tests.harness import TASK_CHECKS, TaskCase, run_task_test
 from tests.tiny_models import TEXTS, TINY_CONFIG, tiny_encoder, tiny_preprocessor
 
 WORDS = [text.split() for text in TEXTS]
@@ -107,4 +107,4 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_task_model(name, tmp_path):
-    run_task_test(CASES[name](), tmp_path)
+    assert run_task_test(CASES[name](), tmp_path) == list(TASK_CHECKS)
