@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from keras_bert_lib.checkpoints.weight_names import add_dense, add_layer_norm
 from keras_bert_lib.config import BertConfig
 
 
@@ -27,7 +28,7 @@ def keras_hub_variables(backbone) -> dict:
             "segment_embedding"
         ).embeddings,
     }
-    _add_layer_norm(variables, "embeddings.LayerNorm", backbone.get_layer("embeddings_layer_norm"))
+    add_layer_norm(variables, "embeddings.LayerNorm", backbone.get_layer("embeddings_layer_norm"))
     for index in range(backbone.num_layers):
         block = backbone.get_layer(f"transformer_layer_{index}")
         attention = block._self_attention_layer
@@ -40,21 +41,13 @@ def keras_hub_variables(backbone) -> dict:
             ("intermediate.dense", block._feedforward_intermediate_dense),
             ("output.dense", block._feedforward_output_dense),
         ):
-            variables[prefix + name + ".weight"] = dense.kernel
-            variables[prefix + name + ".bias"] = dense.bias
-        _add_layer_norm(
+            add_dense(variables, prefix + name, dense)
+        add_layer_norm(
             variables, prefix + "attention.output.LayerNorm", block._self_attention_layer_norm
         )
-        _add_layer_norm(variables, prefix + "output.LayerNorm", block._feedforward_layer_norm)
-    pooler = backbone.get_layer("pooled_dense")
-    variables["pooler.dense.weight"] = pooler.kernel
-    variables["pooler.dense.bias"] = pooler.bias
+        add_layer_norm(variables, prefix + "output.LayerNorm", block._feedforward_layer_norm)
+    add_dense(variables, "pooler.dense", backbone.get_layer("pooled_dense"))
     return variables
-
-
-def _add_layer_norm(variables, name, layer_norm):
-    variables[name + ".weight"] = layer_norm.gamma
-    variables[name + ".bias"] = layer_norm.beta
 
 
 def keras_hub_config(backbone) -> BertConfig:

@@ -19,7 +19,7 @@ def encoder_variables(encoder) -> dict:
         "embeddings.position_embeddings.weight": embeddings.position_embeddings,
         "embeddings.token_type_embeddings.weight": embeddings.segment_embedding.embeddings,
     }
-    _add_layer_norm(variables, "embeddings.LayerNorm", embeddings.layer_norm)
+    add_layer_norm(variables, "embeddings.LayerNorm", embeddings.layer_norm)
     for index, block in enumerate(encoder.transformer_layers):
         prefix = f"encoder.layer.{index}."
         attention = block.attention
@@ -31,21 +31,21 @@ def encoder_variables(encoder) -> dict:
             ("intermediate.dense", block.intermediate_dense),
             ("output.dense", block.output_dense),
         ):
-            _add_dense(variables, prefix + name, dense)
-        _add_layer_norm(
-            variables, prefix + "attention.output.LayerNorm", block.attention_layer_norm
-        )
-        _add_layer_norm(variables, prefix + "output.LayerNorm", block.output_layer_norm)
-    _add_dense(variables, "pooler.dense", encoder.pooler)
+            add_dense(variables, prefix + name, dense)
+        add_layer_norm(variables, prefix + "attention.output.LayerNorm", block.attention_layer_norm)
+        add_layer_norm(variables, prefix + "output.LayerNorm", block.output_layer_norm)
+    add_dense(variables, "pooler.dense", encoder.pooler)
     return variables
 
 
-def _add_dense(variables, name, dense):
+def add_dense(variables, name, dense):
+    """`NAME.weight` and `NAME.bias`: a dense layer's kernel and bias."""
     variables[name + ".weight"] = dense.kernel
     variables[name + ".bias"] = dense.bias
 
 
-def _add_layer_norm(variables, name, layer_norm):
+def add_layer_norm(variables, name, layer_norm):
+    """`NAME.weight` and `NAME.bias`: a LayerNorm's gamma and beta."""
     variables[name + ".weight"] = layer_norm.gamma
     variables[name + ".bias"] = layer_norm.beta
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from keras_bert_lib.interpret.pyplot import pyplot
 from keras_bert_lib.models.bert_encoder import BertEncoder
+from keras_bert_lib.plotting import pyplot
 
 
 @dataclass

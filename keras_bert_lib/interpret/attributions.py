@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_bert_lib.interpret.pyplot import pyplot
+from keras_bert_lib.plotting import pyplot
 
 WORD = re.compile(r"\S+")
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from keras_bert_lib.plotting import pyplot
+
 
 def write_curves_png(path, rows, x, panels, title=None) -> Path:
     """Draws one panel per entry of `panels`, each with its series against `x`.
@@ -25,15 +27,7 @@ def write_curves_png(path, rows, x, panels, title=None) -> Path:
     >>> write_curves_png("curves.png", history, "step",
     ...     {"loss": {"train": "train_loss", "unigram": 6.4}})  # doctest: +SKIP
     """
-    try:
-        import matplotlib
-    except ModuleNotFoundError as error:
-        raise ModuleNotFoundError(
-            "Curves need matplotlib: pip install 'keras_bert_lib[plots]'."
-        ) from error
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
+    plt = pyplot()
     drawn = {}
     for name, series in panels.items():
         kept = {
@@ -43,7 +37,7 @@ def write_curves_png(path, rows, x, panels, title=None) -> Path:
         }
         if any(isinstance(key, str) for key in kept.values()):
             drawn[name] = kept
-    figure, axes = pyplot.subplots(1, len(drawn), figsize=(5 * len(drawn), 3.8), squeeze=False)
+    figure, axes = plt.subplots(1, len(drawn), figsize=(5 * len(drawn), 3.8), squeeze=False)
     for axis, (name, series) in zip(axes[0], drawn.items(), strict=True):
         for label, key in series.items():
             if isinstance(key, float):
@@ -60,5 +54,5 @@ def write_curves_png(path, rows, x, panels, title=None) -> Path:
     figure.tight_layout()
     path = Path(path)
     figure.savefig(path, dpi=100)
-    pyplot.close(figure)
+    plt.close(figure)
     return path

@@ -9,7 +9,8 @@ def pyplot():
         import matplotlib
     except ModuleNotFoundError as error:
         raise ModuleNotFoundError(
-            "Pictures need matplotlib: pip install 'keras_bert_lib[plots]'."
+            "Pictures (curves, attention maps, attributions) need matplotlib: "
+            "pip install 'keras_bert_lib[plots]'."
         ) from error
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
