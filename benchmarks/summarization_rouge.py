@@ -2,11 +2,18 @@
 
     python benchmarks/summarization_rouge.py --articles ../shared/data/wikipedia/valid
 
+    python benchmarks/summarization_rouge.py --articles ../shared/data/wikipedia/valid \
+        --scorer runs/summarizer/scorer.keras
+
 For every article with a lead of >= 2 sentences and a body of >= 10, each method picks k
 body sentences (k = the lead's sentence count): the first k (lead-style baseline), k at
-random (seeded), and `Summarizer` (sentence centrality with maximal marginal relevance on
-the reference sentence encoder). Prints ROUGE-1/2/L F1 (`rouge-score`, stemmed), the time
-per document, and paired-bootstrap 95% intervals of the ROUGE-2 differences; writes JSON.
+random (seeded), `Summarizer` unsupervised (position-aware sentence centrality with
+maximal marginal relevance on the reference sentence encoder, its defaults) and, with
+`--scorer`, `Summarizer` supervised (an `InterSentenceScorer` trained by
+`tools/train_summarizer.py` on the training articles). Prints
+ROUGE-1/2/L F1 (`rouge-score`, stemmed), the time per document, and paired-bootstrap 95%
+intervals of the ROUGE-2 differences of each summarizer against the baselines and of the
+supervised against the unsupervised one; writes JSON.
 """
 
 import argparse
@@ -17,6 +24,7 @@ from pathlib import Path
 
 import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
+import keras
 import numpy as np
 
 from keras_bert_lib import SentenceEncoder
@@ -29,6 +37,20 @@ from keras_bert_lib.summarize.evaluation import (
     paired_bootstrap,
     rouge_f1,
 )
+
+UNSUPERVISED = "centrality + MMR"
+SUPERVISED = "supervised (inter-sentence scorer)"
+COMPARISONS = [
+    (UNSUPERVISED, "first-k"),
+    (UNSUPERVISED, "random-k"),
+    (SUPERVISED, "first-k"),
+    (SUPERVISED, "random-k"),
+    (SUPERVISED, UNSUPERVISED),
+]
+
+
+def summary_method(summarizer):
+    return lambda body, k: [s.text for s in summarizer.summarize(body, k=k)]
 
 
 def first_k(body, k):
@@ -50,19 +72,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=Path, required=True)
     parser.add_argument("--checkpoint", type=Path, default=None)
-    parser.add_argument("--redundancy", type=float, default=0.3)
+    parser.add_argument("--scorer", type=Path, default=None, help="a trained scorer .keras")
     parser.add_argument("--max-articles", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", type=Path, default=Path("runs/summarization_rouge.json"))
     args = parser.parse_args()
     pairs = lead_body_pairs(args.articles)[: args.max_articles]
     encoder = SentenceEncoder.from_checkpoint(args.checkpoint or reference_checkpoint_path())
-    summarizer = Summarizer(encoder, redundancy=args.redundancy)
     methods = {
         "first-k": first_k,
         "random-k": random_k(args.seed),
-        "centrality + MMR": lambda body, k: [s.text for s in summarizer.summarize(body, k=k)],
+        UNSUPERVISED: summary_method(Summarizer(encoder)),
     }
+    if args.scorer is not None:
+        scorer = keras.saving.load_model(args.scorer)
+        methods[SUPERVISED] = summary_method(Summarizer(encoder, scorer=scorer))
     print(f"{len(pairs)} articles from {args.articles}")
     per_document, table = {}, []
     for name, method in methods.items():
@@ -79,12 +103,13 @@ def main():
             + f"  {seconds * 1000:.0f} ms/doc", flush=True
         )  # fmt: skip
     comparisons = {}
-    ours = [r["rouge2"] for r in per_document["centrality + MMR"]]
-    for baseline in ("first-k", "random-k"):
-        theirs = [r["rouge2"] for r in per_document[baseline]]
-        mean, low, high = paired_bootstrap(ours, theirs, seed=args.seed)
-        comparisons[f"centrality + MMR - {baseline}"] = {"mean": mean, "ci95": [low, high]}
-        print(f"ROUGE-2, centrality + MMR - {baseline}: {mean:+.4f} [{low:+.4f}, {high:+.4f}]")
+    for ours, baseline in COMPARISONS:
+        if ours not in per_document:
+            continue
+        a, b = ([r["rouge2"] for r in per_document[m]] for m in (ours, baseline))
+        mean, low, high = paired_bootstrap(a, b, seed=args.seed)
+        comparisons[f"{ours} - {baseline}"] = {"mean": mean, "ci95": [low, high]}
+        print(f"ROUGE-2, {ours} - {baseline}: {mean:+.4f} [{low:+.4f}, {high:+.4f}]")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     result = {"articles": len(pairs), "table": table, "rouge2_differences": comparisons}
     args.output.write_text(json.dumps(result, indent=2) + "\n")

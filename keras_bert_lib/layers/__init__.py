@@ -1,8 +1,16 @@
-"""Keras layers of BERT: embeddings, self-attention and the transformer block."""
+"""Keras layers of BERT: embeddings, self-attention, the transformer block, pooling and
+document-level sentence features."""
 
 from keras_bert_lib.layers.bert_embeddings import BertEmbeddings
 from keras_bert_lib.layers.masked_pooling import MaskedPooling
 from keras_bert_lib.layers.self_attention import MultiHeadSelfAttention
+from keras_bert_lib.layers.sentence_features import SentenceFeatures
 from keras_bert_lib.layers.transformer_block import TransformerBlock
 
-__all__ = ["BertEmbeddings", "MaskedPooling", "MultiHeadSelfAttention", "TransformerBlock"]
+__all__ = [
+    "BertEmbeddings",
+    "MaskedPooling",
+    "MultiHeadSelfAttention",
+    "SentenceFeatures",
+    "TransformerBlock",
+]

@@ -5,6 +5,7 @@ from keras_bert_lib.models.bert_encoder import BertEncoder
 from keras_bert_lib.models.bert_pretrainer import BertPretrainer
 from keras_bert_lib.models.bert_span_labeler import BertSpanLabeler
 from keras_bert_lib.models.bert_token_classifier import BertTokenClassifier
+from keras_bert_lib.models.inter_sentence_scorer import InterSentenceScorer
 from keras_bert_lib.models.sentence_encoder import SentenceEncoder
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "BertPretrainer",
     "BertSpanLabeler",
     "BertTokenClassifier",
+    "InterSentenceScorer",
     "SentenceEncoder",
 ]
