@@ -2,20 +2,14 @@
 
 import json
 
-from keras_bert_lib import BertConfig, BertEncoder, BertTokenClassifier
-from keras_bert_lib.checkpoints import save_hf
-from tests.tools.tool_runner import run_tool
+from keras_bert_lib import BertTokenClassifier
+from tests.tools.tool_runner import run_tool, tiny_checkpoint
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "anna", "visits", "rome", "today"]
 
 
 def test_trains_scores_entities_and_writes_model_and_metrics(tmp_path):
-    checkpoint = tmp_path / "checkpoint"
-    config = BertConfig(
-        vocab_size=len(VOCAB), hidden_size=8, num_layers=1, num_heads=2, intermediate_size=16
-    )
-    save_hf(BertEncoder(config), checkpoint)
-    (checkpoint / "vocab.txt").write_text("\n".join(VOCAB) + "\n")
+    checkpoint = tiny_checkpoint(tmp_path / "checkpoint", VOCAB)
     sentence = "Anna\tB-person\nvisits\tO\nRome\tB-location\ntoday\tO\n\t\n"
     for split in ("train", "dev"):
         (tmp_path / f"{split}.conll").write_text(sentence * 8)

@@ -2,9 +2,8 @@
 
 import json
 
-from keras_bert_lib import BertConfig, BertEncoder, BertSpanLabeler
-from keras_bert_lib.checkpoints import save_hf
-from tests.tools.tool_runner import run_tool
+from keras_bert_lib import BertSpanLabeler
+from tests.tools.tool_runner import run_tool, tiny_checkpoint
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "who", "won", "?", "denver", "lost", "."]
 
@@ -20,12 +19,7 @@ def squad_file(path, count):
 
 
 def test_trains_answers_and_writes_model_predictions_and_metrics(tmp_path):
-    checkpoint = tmp_path / "checkpoint"
-    config = BertConfig(
-        vocab_size=len(VOCAB), hidden_size=8, num_layers=1, num_heads=2, intermediate_size=16
-    )
-    save_hf(BertEncoder(config), checkpoint)
-    (checkpoint / "vocab.txt").write_text("\n".join(VOCAB) + "\n")
+    checkpoint = tiny_checkpoint(tmp_path / "checkpoint", VOCAB)
     squad_file(tmp_path / "train.json", 8)
     squad_file(tmp_path / "dev.json", 3)
     output = tmp_path / "run"

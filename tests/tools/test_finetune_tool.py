@@ -4,28 +4,13 @@ import json
 
 import keras
 
-from keras_bert_lib import BertConfig, BertEncoder
-from keras_bert_lib.checkpoints import save_hf
-from tests.tools.tool_runner import run_tool
+from tests.tools.tool_runner import run_tool, tiny_checkpoint
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "good", "bad", "film", "plot"]
 
 
 def test_trains_scores_dev_and_writes_model_and_metrics(tmp_path):
-    checkpoint = tmp_path / "checkpoint"
-    save_hf(
-        BertEncoder(
-            BertConfig(
-                vocab_size=len(VOCAB),
-                hidden_size=8,
-                num_layers=1,
-                num_heads=2,
-                intermediate_size=16,
-            )
-        ),
-        checkpoint,
-    )
-    (checkpoint / "vocab.txt").write_text("\n".join(VOCAB) + "\n")
+    checkpoint = tiny_checkpoint(tmp_path / "checkpoint", VOCAB)
     rows = "".join(
         f"{w} {n}\t{int(w == 'good')}\n" for w in ("good", "bad") for n in ("film", "plot")
     )

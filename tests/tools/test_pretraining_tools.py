@@ -10,10 +10,9 @@ import keras
 import numpy as np
 import pytest
 
-from keras_bert_lib import BertClassifier, BertConfig, BertEncoder, BertTokenizer
-from keras_bert_lib.checkpoints import save_hf
+from keras_bert_lib import BertClassifier, BertEncoder, BertTokenizer
 from keras_bert_lib.data.pretraining_records import read_shards
-from tests.tools.tool_runner import REPO, run_tool
+from tests.tools.tool_runner import REPO, run_tool, tiny_checkpoint
 
 WORDS = ["the", "cat", "sat", "on", "mat", "dog", "ran", "home", "a", "big", "red", "."]
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
@@ -21,12 +20,7 @@ VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
 
 def make_data(tmp_path):
     """A tiny checkpoint, three documents, and train/valid shards made from them."""
-    checkpoint = tmp_path / "checkpoint"
-    config = BertConfig(
-        vocab_size=len(VOCAB), hidden_size=16, num_layers=1, num_heads=2, intermediate_size=32
-    )
-    save_hf(BertEncoder(config), checkpoint)
-    (checkpoint / "vocab.txt").write_text("\n".join(VOCAB) + "\n")
+    checkpoint = tiny_checkpoint(tmp_path / "checkpoint", VOCAB, hidden_size=16)
     documents = tmp_path / "docs"  # apart: a directory input is searched recursively
     documents.mkdir()
     for index in range(3):

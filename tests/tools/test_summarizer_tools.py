@@ -5,10 +5,8 @@ import json
 
 import numpy as np
 
-from keras_bert_lib import BertConfig, BertEncoder
-from keras_bert_lib.checkpoints import save_hf
 from keras_bert_lib.export.session_loader import run_in_fresh_process
-from tests.tools.tool_runner import run_tool
+from tests.tools.tool_runner import run_tool, tiny_checkpoint
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "dog", "sat", "ran", "."]
 
@@ -23,12 +21,7 @@ def article(index):
 
 
 def test_train_then_summarize_and_export(tmp_path):
-    checkpoint = tmp_path / "checkpoint"
-    config = BertConfig(
-        vocab_size=len(VOCAB), hidden_size=8, num_layers=1, num_heads=2, intermediate_size=16
-    )
-    save_hf(BertEncoder(config), checkpoint)
-    (checkpoint / "vocab.txt").write_text("\n".join(VOCAB) + "\n")
+    checkpoint = tiny_checkpoint(tmp_path / "checkpoint", VOCAB)
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "wiki_00").write_text("".join(article(i) for i in range(6)))

@@ -1,4 +1,5 @@
-"""Runs a command-line tool of `tools/` in a fresh Python process, as a user would."""
+"""Runs a command-line tool of `tools/` in a fresh Python process, as a user would, and
+writes the tiny checkpoints the tool tests give it."""
 
 import subprocess
 import sys
@@ -24,3 +25,21 @@ def run_tool(script, *arguments, timeout=600, not_in_stderr=()) -> str:
     for text in not_in_stderr:
         assert text not in completed.stderr, f"{text!r} in the tool's standard error"
     return completed.stdout
+
+
+def tiny_checkpoint(directory, vocabulary, hidden_size=8) -> Path:
+    """A Hugging Face-format checkpoint (`model.safetensors`, `config.json`, `vocab.txt`) of
+    a one-layer encoder with random weights over `vocabulary`, in `directory`."""
+    from keras_bert_lib import BertConfig, BertEncoder
+    from keras_bert_lib.checkpoints import save_hf
+
+    config = BertConfig(
+        vocab_size=len(vocabulary),
+        hidden_size=hidden_size,
+        num_layers=1,
+        num_heads=2,
+        intermediate_size=2 * hidden_size,
+    )
+    save_hf(BertEncoder(config), directory)
+    (Path(directory) / "vocab.txt").write_text("\n".join(vocabulary) + "\n")
+    return Path(directory)
