@@ -7,7 +7,7 @@ wordpieces), so a document of any length is read whole. The scoring runs as one 
 function (`sentence_scoring.py`), the one the exported SavedModel runs (`serving.py`).
 
 Unsupervised (`Summarizer(sentence_encoder)`): a sentence's score is its position-aware
-centrality (PacSum, `sentence_scoring.forward_centrality`): how similar the sentences after
+centrality (PacSum, `layers.sentence_features.forward_centrality`): how similar the sentences after
 it are to it, above a threshold. Sentences are picked by maximal marginal relevance
 (Carbonell and Goldstein, 1998): the next is the one with the highest `(1 - redundancy) *
 score - redundancy * (its largest cosine to a picked one)`, so a sentence that repeats a
