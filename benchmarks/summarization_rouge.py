@@ -7,8 +7,9 @@
 
 For every article with a lead of >= 2 sentences and a body of >= 10, each method picks k
 body sentences (k = the lead's sentence count): the first k (lead-style baseline), k at
-random (seeded), `Summarizer` unsupervised (position-aware sentence centrality with
-maximal marginal relevance on the reference sentence encoder, its defaults) and, with
+random (seeded), `Summarizer` unsupervised (position-aware sentence centrality on the
+reference sentence encoder plus the document's recurring words and names, picked by maximal
+marginal relevance, its defaults) and, with
 `--scorer`, `Summarizer` supervised (an `InterSentenceScorer` trained by
 `tools/train_summarizer.py` on the training articles). Prints
 ROUGE-1/2/L F1 (`rouge-score`, stemmed), the time per document, and paired-bootstrap 95%
@@ -38,7 +39,7 @@ from keras_bert_lib.summarize.evaluation import (
     rouge_f1,
 )
 
-UNSUPERVISED = "centrality + MMR"
+UNSUPERVISED = "unsupervised (centrality, words, names)"
 SUPERVISED = "supervised (inter-sentence scorer)"
 COMPARISONS = [
     (UNSUPERVISED, "first-k"),

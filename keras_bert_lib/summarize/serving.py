@@ -16,7 +16,6 @@ from pathlib import Path
 import tensorflow as tf
 
 from keras_bert_lib.summarize.graph_sentence_spans import graph_sentence_spans
-from keras_bert_lib.summarize.sentence_scoring import sentence_scoring
 
 SERVING_DEFAULT = "serving_default"
 
@@ -53,7 +52,7 @@ class SummarizerModule(tf.Module):
         models = [summarizer.encoder] + ([summarizer.scorer] if summarizer.scorer else [])
         # The plain variables, not the Keras models: see export/signatures.py.
         self.tracked_variables = [v.value for model in models for v in model.variables]
-        score = sentence_scoring(summarizer.encoder, summarizer.scorer, summarizer.threshold)
+        score = summarizer.scoring()
 
         def summarize(document, k):
             spans = graph_sentence_spans(document)
