@@ -32,3 +32,38 @@ def corpus_texts(data_dir: str | Path) -> dict[str, list[str]]:
     for path in sorted((data_dir / "gutenberg").glob("*/*.txt")):
         texts[f"gutenberg/{path.parent.name}/{path.name}"] = text_lines(path)
     return texts
+
+
+def training_sentences(data_dir: str | Path, wikipedia_sentences=40_000, seed=0) -> list[str]:
+    """Unlabelled sentences from the training splits only (for distilling a sentence
+    encoder): STS-B, MRPC and RTE pair sides, SQuAD questions, 20,000 SST-2 sentences and
+    `wikipedia_sentences` sentences of the Wikipedia training articles, drawn at random;
+    nothing from a dev or valid split.
+
+    Example:
+
+    >>> len(training_sentences("../shared/data"))  # doctest: +SKIP
+    92396
+    """
+    import random
+
+    from keras_bert_lib.data.wikiextractor import iter_articles
+
+    data_dir = Path(data_dir)
+    texts = corpus_texts(data_dir)
+    rng = random.Random(seed)
+    chosen = [
+        *texts["stsb/train"],
+        *texts["mrpc/train"],
+        *texts["rte/train"],
+        *texts["squad/train_split/questions"],
+        *rng.sample(texts["sst2/train"], 20_000),
+    ]
+    wikipedia = [
+        sentence
+        for path in sorted((data_dir / "wikipedia" / "train").rglob("wiki_*"))
+        for article in iter_articles(path)
+        for sentence in article.sentences()
+    ]
+    chosen += rng.sample(wikipedia, min(wikipedia_sentences, len(wikipedia)))
+    return chosen

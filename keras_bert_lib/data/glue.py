@@ -33,19 +33,35 @@ class TextTask:
 
     def subset(self, count: int, seed: int = 0) -> TextTask:
         """`count` examples drawn at random (all of them if there are fewer)."""
-        if count >= len(self):
-            return self
-        rows = sorted(random.Random(seed).sample(range(len(self)), count))
+        return self.split(count, seed)[0]
 
-        def pick(values):
+    def split(self, count: int, seed: int = 0) -> tuple[TextTask, TextTask]:
+        """`(subset(count, seed), the other examples)`, each in file order.
+
+        Example:
+
+        >>> task = TextTask(["a", "b", "c"], np.array([0, 1, 0]), ["x", "y"])
+        >>> [part.texts for part in task.split(2, seed=0)]
+        [['b', 'c'], ['a']]
+        """
+        if count >= len(self):
+            return self, self.pick([])
+        chosen = set(random.Random(seed).sample(range(len(self)), count))
+        rest = [i for i in range(len(self)) if i not in chosen]
+        return self.pick(sorted(chosen)), self.pick(rest)
+
+    def pick(self, rows) -> TextTask:
+        """The examples at `rows`, in that order."""
+
+        def values_at(values):
             return [values[i] for i in rows]
 
         texts = (
-            tuple(pick(t) for t in self.texts)
+            tuple(values_at(t) for t in self.texts)
             if isinstance(self.texts, tuple)
-            else pick(self.texts)
+            else values_at(self.texts)
         )
-        return TextTask(texts, self.labels[rows], self.label_names)
+        return TextTask(texts, self.labels[list(rows)], self.label_names)
 
 
 def load_tsv_task(path, text_columns, label_column, regression=False, label_names=None):
