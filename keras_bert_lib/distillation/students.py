@@ -53,6 +53,30 @@ def student_with_encoder(teacher, encoder):
     return type(teacher).from_config(config)
 
 
+def encoder_layers(source, layers) -> BertEncoder:
+    """A `BertEncoder` holding `source`'s embeddings, pooler and the transformer layers at
+    the indexes `layers` (increasing), in order.
+
+    Example:
+
+    >>> encoder = BertEncoder(BertConfig.from_preset("bert_tiny", vocab_size=30))
+    >>> encoder_layers(encoder, [1]).config.num_layers
+    1
+    """
+    count = source.config.num_layers
+    layers = list(layers)
+    increasing = layers == sorted(set(layers))
+    if not layers or not increasing or not 0 <= layers[0] <= layers[-1] < count:
+        raise ValueError(f"layers must be increasing layer indexes in [0, {count}), got {layers}.")
+    config = dataclasses.replace(source.config, num_layers=len(layers))
+    encoder = BertEncoder(config, dtype=source.dtype_policy)
+    encoder.embeddings.set_weights(source.embeddings.get_weights())
+    encoder.pooler.set_weights(source.pooler.get_weights())
+    for block, index in zip(encoder.transformer_layers, layers, strict=True):
+        block.set_weights(source.transformer_layers[index].get_weights())
+    return encoder
+
+
 def student_from_teacher(teacher, num_layers=None, layers=None):
     """A task model like `teacher` on fewer of its layers, initialised from it (DistilBERT):
     the teacher's embeddings, the chosen transformer layers in order, its pooler and its head.
@@ -71,28 +95,15 @@ def student_from_teacher(teacher, num_layers=None, layers=None):
     >>> kept  # doctest: +SKIP
     [0, 2, 5]
     """
-    teacher_layers = teacher.encoder.config.num_layers
     if (num_layers is None) == (layers is None):
         raise ValueError("Give exactly one of num_layers or layers.")
-    layers = every_other_layer(teacher_layers, num_layers) if layers is None else list(layers)
-    increasing = layers == sorted(set(layers))
-    if not layers or not increasing or not 0 <= layers[0] <= layers[-1] < teacher_layers:
-        raise ValueError(
-            f"layers must be increasing teacher layer indexes in [0, {teacher_layers}), got "
-            f"{layers}."
-        )
-    config = dataclasses.replace(teacher.encoder.config, num_layers=len(layers))
-    encoder = BertEncoder(config, dtype=teacher.encoder.dtype_policy)
-    source = teacher.encoder
-    encoder.embeddings.set_weights(source.embeddings.get_weights())
-    encoder.pooler.set_weights(source.pooler.get_weights())
-    for block, index in zip(encoder.transformer_layers, layers, strict=True):
-        block.set_weights(source.transformer_layers[index].get_weights())
-    student = student_with_encoder(teacher, encoder)
+    if layers is None:
+        layers = every_other_layer(teacher.encoder.config.num_layers, num_layers)
+    student = student_with_encoder(teacher, encoder_layers(teacher.encoder, layers))
     for layer in teacher.layers:
-        if layer is not source and layer.weights:
+        if layer is not teacher.encoder and layer.weights:
             student.get_layer(layer.name).set_weights(layer.get_weights())
-    return student, layers
+    return student, list(layers)
 
 
 def preset_student(teacher, preset, **overrides):

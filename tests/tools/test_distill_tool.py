@@ -8,8 +8,8 @@ import numpy as np
 
 from keras_bert_lib import BertClassifier, BertEncoder
 from keras_bert_lib.export.parity import run_tflite
-from tests.tiny_models import TINY_CONFIG, tiny_preprocessor
-from tests.tools.tool_runner import run_tool
+from tests.tiny_models import TINY_CONFIG, VOCAB, tiny_preprocessor
+from tests.tools.tool_runner import run_tool, tiny_checkpoint
 
 ROWS = [f"{w} {n}\t{int(w == 'good')}" for w in ("good", "bad") for n in ("film", "plot")]
 
@@ -60,3 +60,11 @@ def test_distils_a_student_with_tflite_and_the_labels_only_baseline(tmp_path):
     distill(tmp_path, baseline, "--labels-only", "--teacher-outputs", "precomputed")
     metrics = json.loads((baseline / "metrics.json").read_text())
     assert metrics["train_texts"] == 6 and metrics["labelled"] == 6
+
+    # The same baseline from a pretrained checkpoint's layers (its last one of one; the
+    # later --student-layers wins) instead of the teacher's.
+    checkpoint = tiny_checkpoint(tmp_path / "pretrained", VOCAB)
+    pretrained = tmp_path / "pretrained_baseline"
+    distill(tmp_path, pretrained, "--labels-only", "--layers-from", checkpoint,
+            "--student-layers", "1")  # fmt: skip
+    assert json.loads((pretrained / "metrics.json").read_text())["student_layers"] == 1
