@@ -230,3 +230,23 @@ def test_a_killed_distillation_resumes_to_the_uninterrupted_student(tmp_path):
     assert int(resumed.optimizer.iterations.numpy()) == 12
     for a, b in zip(resumed.student.get_weights(), expected.student.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_pair_and_regression_teachers():
+    keras.utils.set_random_seed(5)
+    config = TINY_CONFIG.to_dict() | {"num_layers": 2}
+    teacher = BertClassifier(BertEncoder(config), 1, tiny_preprocessor(), score_range=(0.0, 5.0))
+    student, _ = student_from_teacher(teacher, num_layers=1)
+    distiller = TaskDistiller(teacher, student)
+    first, second = TEXTS, TEXTS[::-1]
+    x = tiny_preprocessor()((np.array(first), np.array(second)))
+    predicted = distiller(x, training=False)
+    scores = np.array([1.0, np.nan, 4.0, np.nan], "float32")
+    # Squared error to the teacher's score, mixed half and half with the label's where present.
+    mine = np.asarray(predicted["student"])[:, 0]
+    theirs = np.asarray(teacher(x, training=False))[:, 0]
+    soft, hard = (mine - theirs) ** 2, (mine - np.nan_to_num(scores)) ** 2
+    expected = np.where(np.isfinite(scores), 0.5 * soft + 0.5 * hard, soft).mean()
+    np.testing.assert_allclose(distiller.compute_loss(x, scores, predicted), expected, rtol=1e-5)
+    history = distiller.fit((first * 2, second * 2), np.tile(scores, 2), batch_size=4, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
