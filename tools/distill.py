@@ -215,9 +215,8 @@ def _cosine_scores(target, predicted) -> dict:
     return {"cosine": float(np.mean(cosine)), "min_cosine": float(np.min(cosine))}
 
 
-def main():
-    args = parse_args()
-    keras.utils.set_random_seed(args.seed)
+def load_teacher(args):
+    """The teacher: a `.keras` task model, or a sentence-transformers directory."""
     if args.teacher.is_dir():
         teacher = SentenceEncoder.from_checkpoint(args.teacher)
     else:
@@ -228,19 +227,14 @@ def main():
     length = teacher.preprocessor.sequence_length
     if args.sequence_length not in (None, length):
         raise SystemExit(f"The student reads the teacher's preprocessor: sequence length {length}.")
-    texts, labels = training_texts(args, teacher)
-    student = build_student(args, teacher)
-    backup = args.output_dir / "backup"
-    if args.labels_only:
-        if isinstance(teacher, SentenceEncoder):
-            raise SystemExit("--labels-only needs labels: a sentence encoder has none here.")
-        keep = _has_label(labels)
-        texts = (
-            tuple(_rows(t, keep) for t in texts) if isinstance(texts, tuple) else _rows(texts, keep)
-        )
-        labels, model = labels[keep], student
-    else:
-        model = TaskDistiller(
+    return teacher
+
+
+def model_to_train(args, teacher, student, texts, labels):
+    """`(model, texts, labels)`: a `TaskDistiller` on every text, or with `--labels-only` the
+    student itself on the labelled rows."""
+    if not args.labels_only:
+        distiller = TaskDistiller(
             teacher,
             student,
             temperature=args.temperature,
@@ -248,12 +242,61 @@ def main():
             hidden_weight=args.hidden_weight,
             attention_weight=args.attention_weight,
         )
+        return distiller, texts, labels
+    if isinstance(teacher, SentenceEncoder):
+        raise SystemExit("--labels-only needs labels: a sentence encoder has none here.")
+    keep = _has_label(labels)
+    if isinstance(texts, tuple):
+        return student, tuple(_rows(t, keep) for t in texts), labels[keep]
+    return student, _rows(texts, keep), labels[keep]
+
+
+def write_results(args, teacher, student, texts, labels, dev_metric, seconds, teacher_seconds):
+    """`OUTPUT/model.keras`, `OUTPUT/model.tflite` (with `--tflite`) and `metrics.json`."""
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    student.save(args.output_dir / "model.keras")
+    result = {
+        "train_texts": len(labels),
+        "labelled": int(np.sum(_has_label(labels))),
+        "student_layers": student.encoder.config.num_layers,
+        "student_parameters": student.count_params(),
+        "teacher_parameters": teacher.count_params(),
+        "wall_seconds": round(seconds, 1),
+        "teacher_output_seconds": round(teacher_seconds, 1),
+        "best_epoch": dev_metric.best_epoch + 1,
+        "best": dev_metric.history[dev_metric.best_epoch],
+        "teacher": dev_metric.score_fn(
+            dev_metric.labels, _student_predictions(teacher, dev_metric.texts, 64)
+        ),
+        "dev_by_epoch": dev_metric.history,
+        "args": vars(args),
+    }
+    if args.tflite:
+        path = export_tflite(
+            student,
+            args.output_dir / "model.tflite",
+            quantization=args.quantization,
+            representative_texts=list(_first(texts)[:200]),
+        )
+        result["tflite_mb"] = round(path.stat().st_size / 2**20, 2)
+    (args.output_dir / "metrics.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
+    return result
+
+
+def main():
+    args = parse_args()
+    keras.utils.set_random_seed(args.seed)
+    teacher = load_teacher(args)
+    texts, labels = training_texts(args, teacher)
+    student = build_student(args, teacher)
+    model, texts, labels = model_to_train(args, teacher, student, texts, labels)
     print(f"{len(labels)} training texts, {int(np.sum(_has_label(labels)))} with labels")
     model.compile(
         learning_rate=args.learning_rate,
         warmup_ratio=args.warmup_ratio,
         weight_decay=args.weight_decay,
     )
+    backup = args.output_dir / "backup"
     dev_metric = dev_callback(args, teacher, backup)
     step_log = StepLog(state_dir=backup)
     fit_kwargs = {}
@@ -273,34 +316,8 @@ def main():
         **fit_kwargs,
     )
     seconds = time.perf_counter() - start
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    student.save(args.output_dir / "model.keras")
-    teacher_scores = dev_metric.score_fn(
-        dev_metric.labels, _student_predictions(teacher, dev_metric.texts, 64)
-    )
-    result = {
-        "train_texts": len(labels),
-        "labelled": int(np.sum(_has_label(labels))),
-        "student_layers": student.encoder.config.num_layers,
-        "student_parameters": student.count_params(),
-        "teacher_parameters": teacher.count_params(),
-        "wall_seconds": round(seconds, 1),
-        "teacher_output_seconds": round(teacher_seconds, 1),
-        "best_epoch": dev_metric.best_epoch + 1,
-        "best": dev_metric.history[dev_metric.best_epoch],
-        "teacher": teacher_scores,
-        "dev_by_epoch": dev_metric.history,
-        "args": vars(args),
-    }
-    if args.tflite:
-        path = export_tflite(
-            student,
-            args.output_dir / "model.tflite",
-            quantization=args.quantization,
-            representative_texts=list(_first(texts)[:200]),
-        )
-        result["tflite_mb"] = round(path.stat().st_size / 2**20, 2)
-    (args.output_dir / "metrics.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
+    timings = seconds, teacher_seconds
+    result = write_results(args, teacher, student, texts, labels, dev_metric, *timings)
     save_finetuning_curves(args.output_dir, model, step_log, dev_metric)
     print(json.dumps({k: result[k] for k in ("best", "teacher", "wall_seconds")}, indent=2))
 
