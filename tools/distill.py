@@ -44,9 +44,9 @@ from finetuning_flags import finetuning_parser
 
 from keras_bert_lib import BertClassifier, BertEncoder, SentenceEncoder
 from keras_bert_lib.data.benchmark_corpus import training_sentences
-from keras_bert_lib.data.glue import load_tsv_task, read_tsv
+from keras_bert_lib.data.glue import load_tsv_task, load_tsv_texts
+from keras_bert_lib.data.text_files import text_lines
 from keras_bert_lib.distillation import (
-    UNLABELLED,
     TaskDistiller,
     encoder_layers,
     every_other_layer,
@@ -54,6 +54,7 @@ from keras_bert_lib.distillation import (
     student_from_teacher,
     student_with_encoder,
 )
+from keras_bert_lib.distillation.task_distiller import has_label, no_labels
 from keras_bert_lib.export.tflite import QUANTIZATIONS, export_tflite
 from keras_bert_lib.training.dev_metric import (
     DevMetricCallback,
@@ -110,27 +111,22 @@ def parse_args():
 def training_texts(args, teacher):
     """`(texts, labels)`: the train file's rows (a TSV, or a text file of one text per line;
     labels `UNLABELLED` / NaN where dropped or absent) and the `--unlabelled` texts."""
-    regression = isinstance(teacher, SentenceEncoder) or teacher.num_classes == 1
-    missing = np.nan if regression else UNLABELLED
-    dtype = np.float32 if regression else np.int32
-    if args.train.is_dir():
-        texts = training_sentences(args.train)
-        labels = np.full(len(texts), missing, dtype)
-    elif args.train.suffix != ".tsv":
-        texts = _read_unlabelled(args.train, args.text_columns)
-        labels = np.full(len(texts), missing, dtype)
-    elif args.label_column:
+    if args.train.is_file() and args.train.suffix == ".tsv" and args.label_column:
+        regression = isinstance(teacher, SentenceEncoder) or teacher.num_classes == 1
         task = load_tsv_task(args.train, args.text_columns, args.label_column, regression)
         labelled, rest = task.split(args.max_labelled or len(task), seed=args.labelled_seed)
         texts = _concatenate(labelled.texts, rest.texts)
-        labels = np.concatenate([labelled.labels, np.full(len(rest), missing)]).astype(dtype)
+        labels = np.concatenate([labelled.labels, no_labels(teacher, len(rest))])
+    elif args.train.is_dir():
+        texts = training_sentences(args.train)
+        labels = no_labels(teacher, len(texts))
     else:
-        texts = _columns(read_tsv(args.train), args.text_columns, args.train)
-        labels = np.full(len(_first(texts)), missing, dtype)
+        texts = _read_unlabelled(args.train, args.text_columns)
+        labels = no_labels(teacher, len(_first(texts)))
     for path in args.unlabelled:
         more = _read_unlabelled(path, args.text_columns)
         texts = _concatenate(texts, more)
-        labels = np.concatenate([labels, np.full(len(_first(more)), missing, dtype)])
+        labels = np.concatenate([labels, no_labels(teacher, len(_first(more)))])
     return texts, labels
 
 
@@ -144,20 +140,12 @@ def _concatenate(a, b):
     return list(a) + list(b)
 
 
-def _columns(rows, columns, path):
-    for column in columns:
-        if rows and column not in rows[0]:
-            raise SystemExit(f"{path} has no column {column!r}; columns: {sorted(rows[0])}.")
-    values = [[row[c] for row in rows] for c in columns]
-    return values[0] if len(values) == 1 else tuple(values)
-
-
 def _read_unlabelled(path, columns):
     if path.suffix == ".tsv":
-        return _columns(read_tsv(path), columns, path)
+        return load_tsv_texts(path, columns)
     if len(columns) != 1:
         raise SystemExit(f"{path}: a plain text file holds single texts, not pairs.")
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return text_lines(path)
 
 
 def build_student(args, teacher):
@@ -178,8 +166,7 @@ def build_student(args, teacher):
 def dev_callback(args, teacher, state_dir):
     """Per-epoch dev scores of the student (for a sentence encoder: the cosine to the
     teacher's embeddings of the dev texts)."""
-    rows = read_tsv(args.dev)
-    texts = _columns(rows, args.text_columns, args.dev)
+    texts = load_tsv_texts(args.dev, args.text_columns)
     if isinstance(teacher, SentenceEncoder):
         texts = _concatenate(*texts) if isinstance(texts, tuple) else texts  # each on its own
         target = teacher.encode(texts)
@@ -245,7 +232,7 @@ def model_to_train(args, teacher, student, texts, labels):
         return distiller, texts, labels
     if isinstance(teacher, SentenceEncoder):
         raise SystemExit("--labels-only needs labels: a sentence encoder has none here.")
-    keep = _has_label(labels)
+    keep = has_label(labels)
     if isinstance(texts, tuple):
         return student, tuple(_rows(t, keep) for t in texts), labels[keep]
     return student, _rows(texts, keep), labels[keep]
@@ -257,7 +244,7 @@ def write_results(args, teacher, student, texts, labels, dev_metric, seconds, te
     student.save(args.output_dir / "model.keras")
     result = {
         "train_texts": len(labels),
-        "labelled": int(np.sum(_has_label(labels))),
+        "labelled": int(np.sum(has_label(labels))),
         "student_layers": student.encoder.config.num_layers,
         "student_parameters": student.count_params(),
         "teacher_parameters": teacher.count_params(),
@@ -290,7 +277,7 @@ def main():
     texts, labels = training_texts(args, teacher)
     student = build_student(args, teacher)
     model, texts, labels = model_to_train(args, teacher, student, texts, labels)
-    print(f"{len(labels)} training texts, {int(np.sum(_has_label(labels)))} with labels")
+    print(f"{len(labels)} training texts, {int(np.sum(has_label(labels)))} with labels")
     model.compile(
         learning_rate=args.learning_rate,
         warmup_ratio=args.warmup_ratio,
@@ -324,10 +311,6 @@ def main():
 
 def _rows(values, keep):
     return [value for value, kept in zip(values, keep, strict=True) if kept]
-
-
-def _has_label(labels):
-    return labels >= 0 if labels.dtype.kind == "i" else np.isfinite(labels)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from keras_bert_lib.data.text_files import read_tsv, squad_texts, text_lines
+from keras_bert_lib.data.wikiextractor import iter_articles
 
 _PAIR_COLUMNS = {
     "mrpc": ("#1 String", "#2 String"),
@@ -45,10 +47,6 @@ def training_sentences(data_dir: str | Path, wikipedia_sentences=40_000, seed=0)
     >>> len(training_sentences("../shared/data"))  # doctest: +SKIP
     92396
     """
-    import random
-
-    from keras_bert_lib.data.wikiextractor import iter_articles
-
     data_dir = Path(data_dir)
     texts = corpus_texts(data_dir)
     rng = random.Random(seed)

@@ -78,27 +78,49 @@ def load_tsv_task(path, text_columns, label_column, regression=False, label_name
     Raises:
         ValueError: naming a missing column, an empty file or an unknown label.
     """
-    rows = read_tsv(path)
-    if not rows:
-        raise ValueError(f"{path} has no examples.")
-    columns = [text_columns] if isinstance(text_columns, str) else list(text_columns)
-    for column in [*columns, label_column]:
-        if column not in rows[0]:
-            raise ValueError(f"{path} has no column {column!r}; columns: {sorted(rows[0])}.")
-    texts = [[row[c] for row in rows] for c in columns]
+    columns = _column_names(text_columns)
+    rows = _checked_rows(path, [*columns, label_column])
+    texts = _texts(rows, columns)
     raw = [row[label_column] for row in rows]
     if regression:
-        return TextTask(_texts(texts), np.asarray(raw, np.float32), None)
+        return TextTask(texts, np.asarray(raw, np.float32), None)
     names = list(label_names) if label_names is not None else sorted(set(raw))
     index = {name: i for i, name in enumerate(names)}
     unknown = sorted(set(raw) - set(index))
     if unknown:
         raise ValueError(f"{Path(path).name}: labels {unknown[:5]} are not in {names}.")
-    return TextTask(_texts(texts), np.asarray([index[v] for v in raw], np.int32), names)
+    return TextTask(texts, np.asarray([index[v] for v in raw], np.int32), names)
 
 
-def _texts(columns):
-    return columns[0] if len(columns) == 1 else tuple(columns)
+def load_tsv_texts(path, text_columns) -> list[str] | tuple[list[str], list[str]]:
+    """The texts of a TSV file's `text_columns` (one name, or two for pairs), without labels.
+
+    Raises:
+        ValueError: naming a missing column or an empty file.
+    """
+    columns = _column_names(text_columns)
+    return _texts(_checked_rows(path, columns), columns)
+
+
+def _column_names(text_columns) -> list[str]:
+    return [text_columns] if isinstance(text_columns, str) else list(text_columns)
+
+
+def _checked_rows(path, columns) -> list[dict]:
+    """The rows of a TSV file that has examples and every column in `columns`."""
+    rows = read_tsv(path)
+    if not rows:
+        raise ValueError(f"{path} has no examples.")
+    for column in columns:
+        if column not in rows[0]:
+            raise ValueError(f"{path} has no column {column!r}; columns: {sorted(rows[0])}.")
+    return rows
+
+
+def _texts(rows, columns):
+    """One column's texts (a list), or two columns' (a tuple of lists, for pairs)."""
+    values = [[row[c] for row in rows] for c in columns]
+    return values[0] if len(values) == 1 else tuple(values)
 
 
 def load_train_dev(

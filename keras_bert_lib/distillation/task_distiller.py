@@ -31,6 +31,20 @@ UNLABELLED = -1  # the class label of a row without one (a regression row: NaN)
 TEACHER_OUTPUTS = "teacher_outputs"
 
 
+def no_labels(task_model, count) -> np.ndarray:
+    """`count` labels that each say "no label" for `task_model`'s kind: `UNLABELLED` class
+    ids, or NaN scores for a regression (and for a sentence encoder, which has no labels)."""
+    if isinstance(task_model, SentenceEncoder) or task_model.num_classes == 1:
+        return np.full(count, np.nan, np.float32)
+    return np.full(count, UNLABELLED, np.int32)
+
+
+def has_label(labels) -> np.ndarray:
+    """Where `labels` (class ids or scores) hold a real label, not `no_labels`' marks."""
+    labels = np.asarray(labels)
+    return labels >= 0 if labels.dtype.kind in "iu" else np.isfinite(labels)
+
+
 def uniform_layer_map(student_layers, teacher_layers) -> list[int]:
     """The teacher layer each student layer learns from: evenly spaced, last to last.
 
@@ -196,18 +210,12 @@ class TaskDistiller(Task):
         or None for none at all); `teacher_outputs` (optional) the teacher's precomputed
         outputs for `x`, row by row."""
         if y is None:
-            y = self._no_labels(x)
+            y = no_labels(self.student, len(x[0] if isinstance(x, tuple) else x))
         if teacher_outputs is not None:
             if self.hidden_weight or self.attention_weight:
                 raise ValueError("Intermediate transfer needs the teacher in the step.")
             y = {"labels": y, TEACHER_OUTPUTS: np.asarray(teacher_outputs, np.float32)}
         return super().fit(x, y, **kwargs)
-
-    def _no_labels(self, x):
-        count = len(x[0] if isinstance(x, tuple) else x)
-        if isinstance(self.student, SentenceEncoder) or self.student.num_classes == 1:
-            return np.full(count, np.nan, np.float32)
-        return np.full(count, UNLABELLED, np.int32)
 
     def _finish_batch(self, x, y=None, sample_weight=None):
         # Labels and teacher outputs are per example: nothing to trim to the token length.
