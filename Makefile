@@ -5,12 +5,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint
+.PHONY: demo test test-fast lint bench
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,dev,beam,plots]"
+	$(PY) -m pip install --quiet -e ".[test,bench,dev,beam,plots]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -25,6 +25,11 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m ruff check keras_bert_lib tools benchmarks tests
 	$(PY) -m pytest -p no:cacheprovider -m "not slow"
+
+# Every speed benchmark, ours and the peers interleaved: one table of ratios (JSON and PNG in
+# runs/benchmarks). Run it alone on the machine.
+bench: $(STAMP)
+	$(PY) -m benchmarks
 
 lint: $(STAMP)
 	$(PY) -m ruff check keras_bert_lib tools benchmarks tests

@@ -1,0 +1,157 @@
+"""Encoder forward passes to time side by side: ours, keras-hub, ONNX Runtime, PyTorch, and
+the fp32 GEMM peak they are measured against.
+
+Each `*_runner` takes a `BertConfig` and a batch (`token_ids`, `segment_ids`,
+`padding_mask`, int32 NumPy) and returns a zero-argument callable that runs one forward
+pass, or None when the peer's package is not installed. Weights are random (each peer its
+own): these runners time work, `tests/test_reference_parity.py` checks the numbers.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from keras_bert_lib import BertConfig, BertEncoder
+
+
+def forward_flops(config: BertConfig, length: int) -> float:
+    """FLOPs of one sequence through the encoder: 2 x multiply-adds of every matrix product,
+    attention's two included (bert_base at 128: 22.35 GFLOP)."""
+    hidden, inner = config.hidden_size, config.intermediate_size
+    projections = 4 * 2 * length * hidden * hidden
+    feed_forward = 2 * 2 * length * hidden * inner
+    attention = 2 * 2 * length * length * hidden
+    return config.num_layers * (projections + feed_forward + attention) + 2 * hidden * hidden
+
+
+def gemm_peak_runner(size: int):
+    """`(run, flops)`: one fp32 `size x size` matrix product through TensorFlow (oneDNN)."""
+    rng = np.random.default_rng(0)
+    a = tf.constant(rng.standard_normal((size, size), dtype=np.float32))
+    b = tf.constant(rng.standard_normal((size, size), dtype=np.float32))
+    product = tf.function(lambda: tf.reduce_sum(tf.matmul(a, b)))
+    return (lambda: product().numpy()), 2.0 * size**3
+
+
+def ours_runner(config: BertConfig, batch, jit_compile=True):
+    encoder = BertEncoder(config)
+    forward = tf.function(
+        lambda inputs: encoder(inputs, training=False)["sequence_output"], jit_compile=jit_compile
+    )
+    tensors = {k: tf.constant(v) for k, v in batch.items()}
+    return lambda: forward(tensors).numpy()
+
+
+def keras_hub_runner(config: BertConfig, batch):
+    """keras-hub's `BertBackbone` with the same shape, compiled with XLA as ours is."""
+    try:
+        import keras_hub
+    except ModuleNotFoundError:
+        return None
+    backbone = keras_hub.models.BertBackbone(
+        vocabulary_size=config.vocab_size,
+        num_layers=config.num_layers,
+        num_heads=config.num_heads,
+        hidden_dim=config.hidden_size,
+        intermediate_dim=config.intermediate_size,
+        max_sequence_length=config.max_position_embeddings,
+    )
+    forward = tf.function(
+        lambda inputs: backbone(inputs, training=False)["sequence_output"], jit_compile=True
+    )
+    tensors = {k: tf.constant(v) for k, v in batch.items()}
+    return lambda: forward(tensors).numpy()
+
+
+def _torch_model(config: BertConfig):
+    import torch
+    import transformers
+
+    torch.set_num_threads(os.cpu_count())
+    hf_config = transformers.BertConfig(**config.to_hf_config())
+    hf_config._attn_implementation = "eager"  # the graph the ONNX exporter traces exactly
+    return transformers.BertModel(hf_config).eval()
+
+
+def _torch_inputs(batch):
+    import torch
+
+    return tuple(
+        torch.tensor(batch[name], dtype=torch.long)
+        for name in ("token_ids", "padding_mask", "segment_ids")
+    )
+
+
+def torch_runner(config: BertConfig, batch):
+    """transformers' `BertModel` in PyTorch (its default attention), inference mode."""
+    try:
+        import torch
+        import transformers
+    except ModuleNotFoundError:
+        return None
+    torch.set_num_threads(os.cpu_count())
+    model = transformers.BertModel(transformers.BertConfig(**config.to_hf_config())).eval()
+    ids, mask, segments = _torch_inputs(batch)
+
+    def run():
+        with torch.inference_mode():
+            model(input_ids=ids, attention_mask=mask, token_type_ids=segments)
+
+    return run
+
+
+def onnx_runner(config: BertConfig, batch):
+    """transformers' `BertModel` exported to ONNX (the dynamo exporter, at the batch's
+    shape), run by ONNX Runtime's default CPU provider with every graph optimisation on and
+    intra-op threads = cores."""
+    try:
+        import onnxruntime
+        import torch
+    except ModuleNotFoundError:
+        return None
+    model = _torch_model(config)
+
+    class Forward(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.model = model
+
+        def forward(self, ids, mask, segments):
+            return self.model(input_ids=ids, attention_mask=mask, token_type_ids=segments)[0]
+
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "encoder.onnx"
+        torch.onnx.export(
+            Forward(),
+            _torch_inputs(batch),
+            str(path),
+            input_names=names,
+            dynamo=True,
+            verbose=False,
+        )
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        session = onnxruntime.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"]
+        )
+    feed = {
+        name: batch[key].astype(np.int64)
+        for name, key in zip(names, ("token_ids", "padding_mask", "segment_ids"), strict=True)
+    }
+    return lambda: session.run(None, feed)
+
+
+def random_batch(config: BertConfig, batch_size: int, length: int, seed=0):
+    """Random token ids (no padding) of the given shape."""
+    rng = np.random.default_rng(seed)
+    shape = (batch_size, length)
+    return {
+        "token_ids": rng.integers(1000, config.vocab_size, shape).astype("int32"),
+        "segment_ids": np.zeros(shape, "int32"),
+        "padding_mask": np.ones(shape, "int32"),
+    }
