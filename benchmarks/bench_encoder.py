@@ -13,50 +13,12 @@ import os
 
 import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-import numpy as np
 import tensorflow as tf
 from bench_timing import time_calls
+from encoder_peers import forward_flops, ours_runner, random_batch, torch_runner
 
-from keras_bert_lib import BertConfig, BertEncoder
+from keras_bert_lib import BertConfig
 from keras_bert_lib.config import PRESETS
-
-
-def forward_flops(config: BertConfig, length: int) -> float:
-    """Multiply-add FLOPs of one sequence through the encoder (x2 per multiply-add)."""
-    hidden, inner = config.hidden_size, config.intermediate_size
-    projections = 4 * 2 * length * hidden * hidden
-    feed_forward = 2 * 2 * length * hidden * inner
-    attention = 2 * 2 * length * length * hidden
-    return config.num_layers * (projections + feed_forward + attention) + 2 * hidden * hidden
-
-
-def keras_runner(encoder, batch, jit_compile):
-    forward = tf.function(
-        lambda inputs: encoder(inputs, training=False)["sequence_output"], jit_compile=jit_compile
-    )
-    tensors = {k: tf.constant(v) for k, v in batch.items()}
-    return lambda: forward(tensors).numpy()
-
-
-def hf_runner(config: BertConfig, batch):
-    try:
-        import torch
-        import transformers
-    except ModuleNotFoundError:
-        return None
-    torch.set_num_threads(os.cpu_count())
-    model = transformers.BertModel(transformers.BertConfig(**config.to_hf_config())).eval()
-    tensors = {
-        "input_ids": torch.tensor(batch["token_ids"], dtype=torch.long),
-        "token_type_ids": torch.tensor(batch["segment_ids"], dtype=torch.long),
-        "attention_mask": torch.tensor(batch["padding_mask"], dtype=torch.long),
-    }
-
-    def run():
-        with torch.inference_mode():
-            model(**tensors)
-
-    return run
 
 
 def main():
@@ -70,7 +32,6 @@ def main():
     args = parser.parse_args()
 
     config = BertConfig.from_preset(args.preset)
-    encoder = BertEncoder(config)
     flops = forward_flops(config, args.sequence_length)
     print(
         f"{args.preset}: {config.num_layers} layers, hidden {config.hidden_size}, "
@@ -78,20 +39,14 @@ def main():
         f"{os.cpu_count()} CPU cores, TF {tf.__version__}"
     )
     print(f"{'batch':>5}  {'path':<26} {'seq/s':>8} {'GFLOP/s':>8} {'vs HF':>6}")
-    rng = np.random.default_rng(0)
     for batch_size in args.batch_sizes:
-        shape = (batch_size, args.sequence_length)
-        batch = {
-            "token_ids": rng.integers(1000, config.vocab_size, shape).astype("int32"),
-            "segment_ids": np.zeros(shape, "int32"),
-            "padding_mask": np.ones(shape, "int32"),
-        }
+        batch = random_batch(config, batch_size, args.sequence_length)
         results = {}
-        hf = None if args.no_hf else hf_runner(config, batch)
+        hf = None if args.no_hf else torch_runner(config, batch)
         if hf is not None:
             results["transformers (PyTorch)"] = time_calls(hf, args.iterations, args.warmup)
         for label, jit in (("keras tf.function", False), ("keras tf.function + XLA", True)):
-            runner = keras_runner(encoder, batch, jit)
+            runner = ours_runner(config, batch, jit)
             results[label] = time_calls(runner, args.iterations, args.warmup)
         hf_rate = batch_size / results["transformers (PyTorch)"] if hf is not None else None
         for label, seconds in results.items():
