@@ -6,10 +6,15 @@ from pathlib import Path
 from keras_bert_lib.plotting import pyplot
 
 
-def verdict(ratio: dict) -> str:
-    if ratio["bar"] is None:
+def ratio(section: str, measure: str, value: float, bar: float | None = None) -> dict:
+    """One row of the table: ours over the peer (`value`), and the issue's bar if it has one."""
+    return {"section": section, "measure": measure, "value": round(float(value), 3), "bar": bar}
+
+
+def verdict(row: dict) -> str:
+    if row["bar"] is None:
         return "report"
-    return "met" if ratio["value"] >= ratio["bar"] else "NOT met"
+    return "met" if row["value"] >= row["bar"] else "NOT met"
 
 
 def print_table(ratios: list) -> None:
@@ -35,9 +40,11 @@ def write_png(path: Path, header: dict, ratios: list) -> None:
     labels = [f"{r['section']}: {r['measure']}" for r in ratios][::-1]
     values = [r["value"] for r in ratios][::-1]
     axes.barh(labels, values, color=[colours[verdict(r)] for r in ratios][::-1])
-    for row, ratio in enumerate(ratios[::-1]):
-        if ratio["bar"] is not None:
-            axes.plot([ratio["bar"]] * 2, [row - 0.4, row + 0.4], color="black", linewidth=2)
+    for position, row in enumerate(ratios[::-1]):
+        if row["bar"] is not None:
+            axes.plot(
+                [row["bar"]] * 2, [position - 0.4, position + 0.4], color="black", linewidth=2
+            )
     axes.axvline(1.0, color="black", linestyle=":", linewidth=1)
     axes.set_xlabel("ratio (ours / peer; share of the GEMM peak)")
     axes.set_title(f"{header['machine']} - {header['date']}", fontsize=9)

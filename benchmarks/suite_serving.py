@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from bench_serving import latencies, session_runner, tflite_runner
+from suite_report import ratio
 
 from keras_bert_lib import BertClassifier
 from keras_bert_lib.checkpoints import reference_checkpoint_path
@@ -104,27 +105,19 @@ def run(settings) -> tuple[list, dict]:
         "mean_words": round(float(np.mean([len(t.split()) for t in texts])), 1),
         "median_ms": medians,
     }
-    onnx = medians["ONNX Runtime"]
-    ratios = [
-        (
+    onnx, tflite = medians["ONNX Runtime"], medians["TFLite"]
+    return [
+        ratio(
             "serving",
             "batch 1: ONNX Runtime / ours SavedModel (latency)",
             onnx / medians["SavedModel"],
             1.0,
         ),
-        (
-            "serving",
-            "batch 1: ONNX Runtime / ours TFLite (latency)",
-            onnx / medians["TFLite"],
-            1.25,
-        ),
-        (
+        ratio("serving", "batch 1: ONNX Runtime / ours TFLite (latency)", onnx / tflite, 1.25),
+        ratio(
             "int8",
             "batch 1: TFLite float32 / dynamic int8 (latency)",
-            medians["TFLite"] / medians["TFLite dynamic int8"],
+            tflite / medians["TFLite dynamic int8"],
             1.6,
         ),
-    ]
-    return [
-        {"section": s, "measure": m, "value": round(v, 3), "bar": b} for s, m, v, b in ratios
     ], details

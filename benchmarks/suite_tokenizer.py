@@ -4,6 +4,7 @@ Face `tokenizers` `encode_batch` on the same texts, packed to the same length.""
 import tensorflow as tf
 from bench_timing import interleaved_rounds
 from bench_tokenizer import run_ours
+from suite_report import ratio
 
 from keras_bert_lib.checkpoints import reference_checkpoint_path
 from keras_bert_lib.data.benchmark_corpus import corpus_texts
@@ -34,12 +35,12 @@ def run(settings) -> tuple[list, dict]:
         "sentences_per_second": {k: round(len(texts) / s) for k, s in seconds.items()},
     }
     ratios = [
-        {
-            "section": "tokenizer",
-            "measure": f"{mode} mode / HF tokenizers encode_batch ({len(texts):,} texts)",
-            "value": round(seconds["HF tokenizers"] / seconds[mode], 3),
-            "bar": BARS.get(mode),
-        }
+        ratio(
+            "tokenizer",
+            f"{mode} mode / HF tokenizers encode_batch ({len(texts):,} texts)",
+            seconds["HF tokenizers"] / seconds[mode],
+            BARS.get(mode),
+        )
         for mode in ("exact", "tflite")
     ]
     return ratios, details
