@@ -103,12 +103,33 @@ def torch_runner(config: BertConfig, batch):
     return run
 
 
+def onnx_session(module, inputs, directory: Path, input_names, dynamic_shapes=None):
+    """`module` (a `torch.nn.Module` called on `inputs`) exported to ONNX by the dynamo
+    exporter in `directory`, as an ONNX Runtime session: the default CPU provider, every
+    graph optimisation on, intra-op threads = cores."""
+    import onnxruntime
+    import torch
+
+    path = directory / "model.onnx"
+    torch.onnx.export(
+        module,
+        inputs,
+        str(path),
+        input_names=list(input_names),
+        dynamic_shapes=dynamic_shapes,
+        dynamo=True,
+        verbose=False,
+    )
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = os.cpu_count()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
 def onnx_runner(config: BertConfig, batch):
-    """transformers' `BertModel` exported to ONNX (the dynamo exporter, at the batch's
-    shape), run by ONNX Runtime's default CPU provider with every graph optimisation on and
-    intra-op threads = cores."""
+    """transformers' `BertModel` exported to ONNX at the batch's shape (`onnx_session`)."""
     try:
-        import onnxruntime
+        import onnxruntime  # noqa: F401  (only to know the peer is installed)
         import torch
     except ModuleNotFoundError:
         return None
@@ -124,21 +145,7 @@ def onnx_runner(config: BertConfig, batch):
 
     names = ["input_ids", "attention_mask", "token_type_ids"]
     with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "encoder.onnx"
-        torch.onnx.export(
-            Forward(),
-            _torch_inputs(batch),
-            str(path),
-            input_names=names,
-            dynamo=True,
-            verbose=False,
-        )
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = os.cpu_count()
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        session = onnxruntime.InferenceSession(
-            str(path), options, providers=["CPUExecutionProvider"]
-        )
+        session = onnx_session(Forward(), _torch_inputs(batch), Path(directory), names)
     feed = {
         name: batch[key].astype(np.int64)
         for name, key in zip(names, ("token_ids", "padding_mask", "segment_ids"), strict=True)

@@ -11,12 +11,12 @@ Both heads are random (latency does not depend on their values). Ratios are the 
 median latency over ours, so above 1 means ours is faster.
 """
 
-import os
 import tempfile
 from pathlib import Path
 
 import numpy as np
 from bench_serving import latencies, session_runner, tflite_runner
+from encoder_peers import onnx_session
 from suite_report import ratio
 
 from keras_bert_lib import BertClassifier
@@ -30,7 +30,6 @@ NAMES = ("input_ids", "attention_mask", "token_type_ids")
 
 def onnx_classifier(checkpoint: Path, directory: Path, max_length: int):
     """`text -> logits` through ONNX Runtime, tokenized by Hugging Face `tokenizers`."""
-    import onnxruntime
     import torch
     import transformers
     from tokenizers import Tokenizer
@@ -55,20 +54,7 @@ def onnx_classifier(checkpoint: Path, directory: Path, max_length: int):
         torch.tensor([values]) for values in (example.ids, example.attention_mask, example.type_ids)
     )
     length = torch.export.Dim("sequence", min=2, max=max_length)
-    path = directory / "classifier.onnx"
-    torch.onnx.export(
-        Logits(),
-        inputs,
-        str(path),
-        input_names=list(NAMES),
-        dynamic_shapes=({1: length}, {1: length}, {1: length}),
-        dynamo=True,
-        verbose=False,
-    )
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = os.cpu_count()
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = onnx_session(Logits(), inputs, directory, NAMES, ({1: length},) * 3)
 
     def run(text):
         encoding = tokenizer.encode(text)
