@@ -10,8 +10,16 @@ libraries, not of three hand-copied recipes.
 NO_WEIGHT_DECAY = ("bias", "LayerNorm.weight")
 
 
-def recipe_optimizer(model, learning_rate, total_steps, weight_decay=0.01, warmup_ratio=0.1):
-    """`(optimizer, scheduler)` for `model` (a `torch.nn.Module`) over `total_steps` steps.
+def recipe_optimizer(
+    model,
+    learning_rate,
+    total_steps,
+    weight_decay=0.01,
+    warmup_ratio=0.1,
+    no_weight_decay=NO_WEIGHT_DECAY,
+):
+    """`(optimizer, scheduler)` for `model` (a `torch.nn.Module`) over `total_steps` steps;
+    `no_weight_decay=()` decays every weight (the reference pipelines' recipe).
 
     Example:
         optimizer, scheduler = recipe_optimizer(model, 5e-5, total_steps=1000)
@@ -20,10 +28,17 @@ def recipe_optimizer(model, learning_rate, total_steps, weight_decay=0.01, warmu
     import transformers
 
     named = list(model.named_parameters())
-    decayed = [p for n, p in named if not any(k in n for k in NO_WEIGHT_DECAY)]
-    kept = [p for n, p in named if any(k in n for k in NO_WEIGHT_DECAY)]
+    decayed = [p for n, p in named if not any(k in n for k in no_weight_decay)]
+    kept = [p for n, p in named if any(k in n for k in no_weight_decay)]
     optimizer = torch.optim.AdamW(
-        [{"params": decayed, "weight_decay": weight_decay}, {"params": kept, "weight_decay": 0.0}],
+        [
+            group
+            for group in (
+                {"params": decayed, "weight_decay": weight_decay},
+                {"params": kept, "weight_decay": 0.0},
+            )
+            if group["params"]
+        ],
         lr=learning_rate,
         eps=1e-8,
     )
@@ -33,8 +48,9 @@ def recipe_optimizer(model, learning_rate, total_steps, weight_decay=0.01, warmu
     return optimizer, scheduler
 
 
-def recipe_step(model, optimizer, scheduler, loss):
-    """One update from `loss`: backward, clip to global norm 1, step, schedule, zero grads.
+def recipe_step(model, optimizer, scheduler, loss, clip_norm=1.0):
+    """One update from `loss`: backward, clip to global norm `clip_norm` (None: no
+    clipping), step, schedule, zero grads.
 
     Example:
         recipe_step(model, optimizer, scheduler, model(**batch, labels=labels).loss)
@@ -42,7 +58,8 @@ def recipe_step(model, optimizer, scheduler, loss):
     import torch
 
     loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    if clip_norm:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
     optimizer.step()
     scheduler.step()
     optimizer.zero_grad()
@@ -61,3 +78,20 @@ def add_sides_flag(parser):
         default=["keras_bert_lib", "transformers"],
         help="run only one side, e.g. ours again after a library change, or more seeds",
     )
+
+
+def keras_batch_order(count, epochs, seed) -> list:
+    """Per epoch, the example order of `Task.fit(..., seed=seed, group_by_length=False)`
+    (its `tf.data` shuffle, after `keras.utils.set_random_seed(seed)`), so that a PyTorch
+    side can train on the same batches as ours, for paired comparisons over seeds.
+
+    Example:
+        for epoch_order in keras_batch_order(len(train), epochs=5, seed=0): ...
+    """
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    shuffled = tf.data.Dataset.range(count).shuffle(count, seed=seed, reshuffle_each_iteration=True)
+    stream = [int(i) for i in shuffled.repeat(epochs)]
+    return [stream[epoch * count : (epoch + 1) * count] for epoch in range(epochs)]

@@ -23,7 +23,7 @@ from pathlib import Path
 import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
 import keras
-from finetuning_flags import finetuning_parser
+from finetuning_flags import compile_arguments, finetuning_parser
 
 from keras_bert_lib import BertClassifier
 from keras_bert_lib.checkpoints import reference_checkpoint_path
@@ -106,11 +106,7 @@ def main():
             score_range=score_range,
             load_weights=not args.random_init,
         )
-        model.compile(
-            learning_rate=args.learning_rate,
-            warmup_ratio=args.warmup_ratio,
-            weight_decay=args.weight_decay,
-        )
+        model.compile(**compile_arguments(args))
     score_fn = regression_scores if args.regression else classification_scores
     monitor = args.monitor or ("spearman" if args.regression else "accuracy")
     dev_metric = DevMetricCallback(
@@ -133,6 +129,7 @@ def main():
         epochs=args.epochs,
         callbacks=callbacks,
         seed=args.seed,
+        group_by_length=args.group_by_length,
         backup_dir=args.output_dir / "backup",
         backup_every=args.backup_every,
     )

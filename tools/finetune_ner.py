@@ -19,7 +19,7 @@ from pathlib import Path
 import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
 import keras
-from finetuning_flags import finetuning_parser
+from finetuning_flags import compile_arguments, finetuning_parser
 
 from keras_bert_lib import BertTokenClassifier
 from keras_bert_lib.checkpoints import reference_checkpoint_path
@@ -62,11 +62,7 @@ def main():
         model = BertTokenClassifier.from_checkpoint(
             checkpoint, tag_names=tags, sequence_length=args.sequence_length
         )
-        model.compile(
-            learning_rate=args.learning_rate,
-            warmup_ratio=args.warmup_ratio,
-            weight_decay=args.weight_decay,
-        )
+        model.compile(**compile_arguments(args))
     dev_words, dev_tags = [s.words for s in dev], [s.tags for s in dev]
     dev_metric = DevMetricCallback(
         dev_words,
@@ -86,6 +82,7 @@ def main():
         epochs=args.epochs,
         callbacks=[dev_metric, step_log],
         seed=args.seed,
+        group_by_length=args.group_by_length,
         backup_dir=args.output_dir / "backup",
         backup_every=args.backup_every,
     )

@@ -4,7 +4,8 @@
         --dev ../shared/data/squad_v1.1/dev_split.json --output-dir runs/squad
 
 Defaults are the reference recipe: windows of 384 wordpieces with a 128-piece stride, questions
-of at most 64 pieces, 1 epoch, batch 16, learning rate 1e-4 (10% warmup, linear decay). The
+of at most 64 pieces, 1 epoch, batch 16, learning rate 1e-4 (10% warmup, linear decay), no
+gradient clipping (`BertSpanLabeler.default_global_clipnorm` says why). The
 dev set is answered after every epoch (n-best 20, answers of at most 30 pieces) and scored
 with the official SQuAD v1.1 exact match and F1.
 
@@ -22,7 +23,7 @@ from pathlib import Path
 import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
 import keras
-from finetuning_flags import finetuning_parser
+from finetuning_flags import compile_arguments, finetuning_parser
 
 from keras_bert_lib import BertSpanLabeler
 from keras_bert_lib.checkpoints import reference_checkpoint_path
@@ -46,17 +47,23 @@ def parse_args():
         backup_every=100,
     )
     parser.add_argument("--doc-stride", type=int, default=128)
-    parser.add_argument("--max-query-length", type=int, default=64)
+    parser.add_argument(
+        "--context-overlap",
+        type=int,
+        default=None,
+        help="context pieces shared by consecutive windows, in place of --doc-stride "
+        "(Hugging Face's --stride)",
+    )
+    parser.add_argument(
+        "--max-query-length",
+        type=lambda text: None if text == "none" else int(text),
+        default=64,
+        help="question pieces kept ('none': whole questions)",
+    )
     parser.add_argument("--n-best", type=int, default=20)
     parser.add_argument("--max-answer-length", type=int, default=30)
     parser.add_argument("--max-train-questions", type=int, default=None)
     parser.add_argument("--max-dev-questions", type=int, default=None)
-    parser.add_argument(
-        "--no-group-by-length",
-        dest="group_by_length",
-        action="store_false",
-        help="random batches instead of batches of similar-length windows",
-    )
     return parser.parse_args()
 
 
@@ -74,12 +81,9 @@ def main():
             sequence_length=args.sequence_length,
             doc_stride=args.doc_stride,
             max_query_length=args.max_query_length,
+            context_overlap=args.context_overlap,
         )
-        model.compile(
-            learning_rate=args.learning_rate,
-            warmup_ratio=args.warmup_ratio,
-            weight_decay=args.weight_decay,
-        )
+        model.compile(**compile_arguments(args))
     windows = model.windows(
         [e.question for e in train], [e.context for e in train], [e.answers[0] for e in train]
     )

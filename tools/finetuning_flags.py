@@ -47,6 +47,33 @@ def finetuning_parser(
     parser.add_argument("--warmup-ratio", type=float, default=0.1)
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument(
+        "--clip-norm",
+        type=float,
+        default=None,
+        help="clip gradients to this global norm; 0 for no clipping (default: the task's)",
+    )
+    parser.add_argument(
+        "--decay-all-weights",
+        action="store_true",
+        help="weight decay on LayerNorm and bias too (torch.optim.AdamW on model.parameters())",
+    )
+    grouping = parser.add_mutually_exclusive_group()
+    grouping.add_argument(
+        "--group-by-length",
+        dest="group_by_length",
+        action="store_const",
+        const=True,
+        default="auto",
+        help="batches of similar-length examples (default: the task's)",
+    )
+    grouping.add_argument(
+        "--no-group-by-length",
+        dest="group_by_length",
+        action="store_const",
+        const=False,
+        help="batches in random order",
+    )
+    parser.add_argument(
         "--patience", type=int, default=2, help="epochs without a better dev score before stopping"
     )
     parser.add_argument(
@@ -58,3 +85,21 @@ def finetuning_parser(
     parser.add_argument("--seed", type=int, default=0)
     add_strategy_flags(parser)
     return parser
+
+
+def compile_arguments(args) -> dict:
+    """The recipe flags as `Task.compile` keyword arguments.
+
+    Example:
+        model.compile(**compile_arguments(parser.parse_args()))
+    """
+    arguments = dict(
+        learning_rate=args.learning_rate,
+        warmup_ratio=args.warmup_ratio,
+        weight_decay=args.weight_decay,
+    )
+    if args.clip_norm is not None:
+        arguments["global_clipnorm"] = args.clip_norm or None
+    if args.decay_all_weights:
+        arguments["decay_exclusions"] = ()
+    return arguments

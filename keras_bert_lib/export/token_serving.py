@@ -64,14 +64,16 @@ def tagged_tokens(model, preprocessor, texts) -> dict:
 
 def pack_question_context(model, preprocessor, questions, contexts):
     """`[CLS] question [SEP] context [SEP]` features (question cut to the model's
-    `max_query_length`, context to the room left) and each position's context offsets."""
+    `max_query_length` unless None, context to the room left) and each position's context
+    offsets."""
     tokenizer, length = preprocessor.tokenizer, preprocessor.sequence_length
     question = tokenizer.tokenize(questions)
     limit = model.max_query_length
-    question = tf.RaggedTensor.from_tensor(
-        question.to_tensor(0, shape=[None, limit]),
-        lengths=tf.minimum(question.row_lengths(), limit),
-    )
+    if limit is not None:
+        question = tf.RaggedTensor.from_tensor(
+            question.to_tensor(0, shape=[None, limit]),
+            lengths=tf.minimum(question.row_lengths(), limit),
+        )
     context, starts, ends = tokenizer.tokenize_with_offsets(contexts)
     special = tokenizer.special_ids
     packer = BertPacker(length, special.cls, special.sep, special.pad, truncation="waterfall")

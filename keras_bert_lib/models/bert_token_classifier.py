@@ -55,6 +55,9 @@ class BertTokenClassifier(Task):
     From a checkpoint: `BertTokenClassifier.from_checkpoint(path, tag_names=[...])`.
     """
 
+    # Hugging Face's best WNUT-2017 recipe on the reference checkpoint (lr 1e-4, batch 16,
+    # 5 epochs: entity F1 0.565). At 5e-5 the small model learns to predict only "O".
+    default_learning_rate = 1e-4
     uses_pooled_output = False
 
     def __init__(self, encoder, tag_names, preprocessor=None, dropout=0.1, **kwargs):

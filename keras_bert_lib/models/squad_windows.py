@@ -1,12 +1,15 @@
 """SQuAD windows: questions and contexts to packed windows with answer positions.
 
 A question and its context are packed as `[CLS] question [SEP] context-window [SEP]`
-(segments 0 and 1). The question keeps at most `max_query_length` wordpieces; a context
-longer than the room left is cut into windows whose starts are `doc_stride` wordpieces apart
-(the original BERT `run_squad.py` rule, so consecutive windows overlap by the window length
-minus `doc_stride`). Character offsets from the tokenizer map each answer's character span
-to token positions, and each context token to its span in the original text. A window that
-does not hold the whole answer points both positions at `[CLS]` (position 0).
+(segments 0 and 1). The question keeps at most `max_query_length` wordpieces (all of them
+with None); a context longer than the room left is cut into windows whose starts are
+`doc_stride` wordpieces apart (the original BERT `run_squad.py` rule, so consecutive windows
+overlap by the room minus `doc_stride`). With `context_overlap` instead, consecutive windows
+share that many context wordpieces whatever the question's length (the meaning of `stride`
+in Hugging Face tokenizers and its `run_qa.py`). Character offsets from the tokenizer map
+each answer's character span to token positions, and each context token to its span in the
+original text. A window that does not hold the whole answer points both positions at
+`[CLS]` (position 0).
 
 Each context token is marked as having its "max context" in the one window where
 `min(tokens to its left, tokens to its right) + 0.01 * window length` is largest, so
@@ -88,6 +91,7 @@ def encode_squad(
     sequence_length=384,
     doc_stride=128,
     max_query_length=64,
+    context_overlap=None,
 ) -> SquadWindows:
     """Packs questions with their contexts into windows (see the module docstring).
 
@@ -98,7 +102,10 @@ def encode_squad(
         answers: None, or per question `(answer text, character start)` to train on.
         sequence_length: int. Packed window length.
         doc_stride: int. Wordpieces between the starts of consecutive windows.
-        max_query_length: int. The question's wordpieces beyond this are dropped.
+        max_query_length: int, or None to keep whole questions. The question's wordpieces
+            beyond this are dropped.
+        context_overlap: None, or int: context wordpieces shared by consecutive windows
+            (then `doc_stride` is not used).
 
     Returns:
         `SquadWindows`.
@@ -110,6 +117,8 @@ def encode_squad(
         raise ValueError(f"{len(questions)} questions but {len(answers)} answers.")
     if doc_stride < 1:
         raise ValueError(f"doc_stride must be >= 1, got {doc_stride}.")
+    if context_overlap is not None and context_overlap < 0:
+        raise ValueError(f"context_overlap must be >= 0, got {context_overlap}.")
     for index, (question, context) in enumerate(zip(questions, contexts, strict=True)):
         if not context.strip():
             raise ValueError(f"Question {index} ({question!r}) has an empty context.")
@@ -134,11 +143,19 @@ def encode_squad(
                 f"sequence_length {sequence_length} leaves no room for the context after "
                 f"a {len(question)}-piece question; lower max_query_length."
             )
+        stride = doc_stride
+        if context_overlap is not None:
+            if context_overlap >= room:
+                raise ValueError(
+                    f"context_overlap {context_overlap} leaves no new context per window "
+                    f"after a {len(question)}-piece question ({room} pieces of room)."
+                )
+            stride = room - context_overlap
         answer_tokens = None
         if answers is not None:
             text, char_start = answers[index]
             answer_tokens = answer_token_span(starts, ends, char_start, char_start + len(text))
-        for first in window_starts(len(tokens), room, doc_stride):
+        for first in window_starts(len(tokens), room, stride):
             count = min(room, len(tokens) - first)
             rows.append((index, question, tokens, starts, ends, first, count, answer_tokens))
 

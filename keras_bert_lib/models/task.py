@@ -15,6 +15,7 @@ from keras_bert_lib.models.retracing import quiet_keras_step_retracing
 from keras_bert_lib.models.strategy_workarounds import StrategyWorkarounds
 from keras_bert_lib.models.task_data import TaskData, inputs_to_tensors, num_examples, trim_padding
 from keras_bert_lib.models.unused_pooler import UnusedPooler
+from keras_bert_lib.training.lamb import NO_DECAY
 from keras_bert_lib.training.optimizers import OPTIMIZERS, create_optimizer
 from keras_bert_lib.training.replica_clipping import check_replica_clipping
 from keras_bert_lib.training.stream_fit import fit_stream
@@ -40,7 +41,12 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
     Subclasses build the graph, then call `_finish_init(preprocessor)`.
     """
 
+    # The training recipe `compile()` and `fit()` use when not told otherwise; a task class
+    # overrides the ones its data wants, and says why (measured in README's task table).
     default_learning_rate = 5e-5
+    default_global_clipnorm = 1.0
+    default_decay_exclusions = NO_DECAY
+    default_group_by_length = True
 
     def _finish_init(self, preprocessor):
         limit = self.encoder.config.max_position_embeddings
@@ -101,15 +107,20 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
         learning_rate=None,
         warmup_ratio=0.1,
         weight_decay=0.01,
+        global_clipnorm="auto",
+        decay_exclusions="auto",
         jit_compile=False,
         **kwargs,
     ):
         """Compiles with BERT fine-tuning defaults; every argument can be overridden.
 
-        `optimizer="auto"` (or `"adamw"`) builds AdamW (no decay on LayerNorm and bias,
-        gradients clipped to norm 1) with 10% linear warmup and linear decay at `fit` time,
-        when the number of steps is known; `"lamb"` builds LAMB (`training.lamb.Lamb`) the
-        same way. `loss` and `metrics` `"auto"` pick the task's own.
+        `optimizer="auto"` (or `"adamw"`) builds AdamW (no decay on the `decay_exclusions`;
+        gradients clipped to `global_clipnorm`, None for no clipping) with 10% linear warmup
+        and linear decay at `fit` time, when the number of steps is known; `"lamb"` builds
+        LAMB (`training.lamb.Lamb`) the same way. `"auto"` settings are the task's
+        `default_*` attributes: learning rate 5e-5, clipping to norm 1 and no decay on
+        LayerNorm and bias unless the task says otherwise. `loss` and `metrics` `"auto"`
+        pick the task's own.
 
         `jit_compile` defaults to False: batches are trimmed to their longest text, and XLA
         compiles every new shape (about 30 s each for a 6-layer model on 2 cores), which
@@ -121,6 +132,12 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
             learning_rate=learning_rate or self.default_learning_rate,
             warmup_ratio=warmup_ratio,
             weight_decay=weight_decay,
+            global_clipnorm=(
+                self.default_global_clipnorm if global_clipnorm == "auto" else global_clipnorm
+            ),
+            decay_exclusions=tuple(
+                self.default_decay_exclusions if decay_exclusions == "auto" else decay_exclusions
+            ),
             name="adamw" if optimizer == "auto" else optimizer,
         )
         self._compile_args = dict(
@@ -151,17 +168,19 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
         shuffle=True,
         steps_per_epoch=None,
         seed=0,
-        group_by_length=True,
+        group_by_length="auto",
         backup_dir=None,
         backup_every=200,
         **kwargs,
     ):
         """`keras.Model.fit` on raw strings (see the class docstring for the input forms).
 
-        With `shuffle` and `group_by_length` (the defaults) and raw-text inputs, each epoch's
-        shuffled examples are cut into pools of 50 batches, each pool is sorted by tokenized
-        length and split into batches, and the batches are shuffled: texts of similar length
-        share a batch, so little compute goes to padding. `seed` fixes the order.
+        With `shuffle` and `group_by_length` (`"auto"`: the task's `default_group_by_length`,
+        True unless the task says otherwise) and raw-text inputs, each epoch's shuffled examples are
+        cut into pools of 50 batches, each pool is sorted by tokenized length and split into
+        batches, and the batches are shuffled: texts of similar length share a batch, so
+        little compute goes to padding. Without, batches are drawn in random order and cut
+        to their longest row. `seed` fixes the order.
 
         With `backup_dir`, the weights and optimizer state are saved there every
         `backup_every` steps and at each epoch's end. A `fit` with the same arguments and
@@ -172,6 +191,8 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
         iteration can be passed as a function that builds it (`x=lambda: dataset(...)`),
         which is called anew for each `keras.Model.fit` call.
         """
+        if group_by_length == "auto":
+            group_by_length = self.default_group_by_length
         make_dataset, steps = self._data.training(
             x, y, sample_weight, batch_size, shuffle, seed, group_by_length
         )

@@ -33,6 +33,7 @@ def create_optimizer(
     power=1.0,
     epsilon=1e-8,
     name="adamw",
+    decay_exclusions=NO_DECAY,
 ):
     """AdamW (or LAMB) with the BERT decay exclusions and a warmup-then-decay schedule.
 
@@ -43,11 +44,14 @@ def create_optimizer(
         learning_rate: float. Peak learning rate.
         total_steps: int. Number of optimizer updates of the whole run.
         warmup_ratio: float. Fraction of `total_steps` spent warming up.
-        weight_decay: float. Decoupled weight decay for all but LayerNorm and bias.
+        weight_decay: float. Decoupled weight decay for all variables but the excluded.
         global_clipnorm: float or None. Clip gradients to this global norm.
         power: float. 1 for linear decay; other values for polynomial decay.
         epsilon: float. Adam epsilon (LAMB: 1e-6 is the reference's).
         name: `"adamw"` or `"lamb"` (`training.lamb.Lamb`, for large-batch pretraining).
+        decay_exclusions: substrings of variable paths without weight decay (default
+            LayerNorm and bias, as in BERT; `()` decays every weight, as `torch.optim.AdamW`
+            on `model.parameters()` does).
     """
     if name not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {name!r}.")
@@ -58,6 +62,7 @@ def create_optimizer(
         return Lamb(
             learning_rate=schedule,
             weight_decay_rate=weight_decay,
+            excluded=decay_exclusions,
             epsilon=epsilon,
             global_clipnorm=global_clipnorm,
         )
@@ -67,5 +72,6 @@ def create_optimizer(
         epsilon=epsilon,
         global_clipnorm=global_clipnorm,
     )
-    optimizer.exclude_from_weight_decay(var_names=list(NO_DECAY))
+    if decay_exclusions:
+        optimizer.exclude_from_weight_decay(var_names=list(decay_exclusions))
     return optimizer

@@ -4,11 +4,13 @@ process): tags with offsets equal the Keras model's word tags and entities; answ
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from keras_bert_lib.export import export_saved_model, export_tflite
 from keras_bert_lib.export.op_check import unregistered_ops
 from keras_bert_lib.export.parity import run_tflite
 from keras_bert_lib.export.session_loader import run_in_fresh_process
+from keras_bert_lib.export.token_serving import pack_question_context
 from keras_bert_lib.serving import entities_from_tokens
 from tests.models.test_bert_span_labeler import make as make_reader
 from tests.models.test_bert_token_classifier import make as make_tagger
@@ -123,3 +125,16 @@ def test_qa_tflite_spans_equal_predict(tmp_path):
         assert CONTEXTS[row][start:end] == expected["text"]
         assert outputs["score"][row] == pytest.approx(expected["score"], abs=1e-5)
     assert outputs["score"][2] == 0.0
+
+
+@pytest.mark.parametrize("max_query_length", [2, None])
+def test_served_packing_cuts_the_question_as_the_windows_do(max_query_length):
+    reader = make_reader()
+    reader.max_query_length = max_query_length
+    question, context = "who won ? who lost", "Denver won ."
+    features, _, _ = pack_question_context(
+        reader, reader.preprocessor, tf.constant([question]), tf.constant([context])
+    )
+    windows = reader.windows([question], [context])
+    np.testing.assert_array_equal(features["token_ids"].numpy(), windows.features["token_ids"])
+    assert windows.features["padding_mask"][0].sum() == 1 + (max_query_length or 5) + 1 + 3 + 1

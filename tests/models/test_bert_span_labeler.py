@@ -109,3 +109,20 @@ def test_bad_input_is_named(trained):
         from keras_bert_lib.data.squad import SquadExample
 
         trained.fit_squad([SquadExample("q1", QUESTION, "Denver won")])
+
+
+def test_compile_passes_clipping_and_decay_exclusions_to_the_optimizer_fit_builds():
+    contexts = contexts_with_answer()[:4]
+    for settings, clipnorm, layer_norm_decayed in (
+        ({}, None, False),  # SQuAD's defaults: no clipping, BERT's decay exclusions
+        (dict(global_clipnorm=1.0, decay_exclusions=()), 1.0, True),
+    ):
+        model = make()
+        model.compile(learning_rate=1e-3, **settings)
+        windows = model.windows(
+            [QUESTION] * 4, contexts, [("Denver", c.index("Denver")) for c in contexts]
+        )
+        model.fit(windows.features, windows.labels, batch_size=4, verbose=0)
+        assert model.optimizer.global_clipnorm == clipnorm
+        gamma = next(v for v in model.trainable_variables if "gamma" in v.path)
+        assert model.optimizer._use_weight_decay(gamma) == layer_norm_decayed

@@ -108,3 +108,10 @@ def test_the_unused_pooler_is_left_out_of_training():
     assert any(v is pooler for v in model.non_trainable_weights)  # counted by summary()
     assert len(model.trainable_weights) + len(model.non_trainable_weights) == len(model.weights)
     assert len(model.optimizer.variables) < 2 * len(model.weights)  # no moments for it
+
+
+def test_default_learning_rate_is_the_one_wnut_needs():
+    model = make()
+    model.compile()  # all defaults
+    model.fit_words(WORDS[:4], GOLD[:4], batch_size=4, verbose=0)
+    assert model.optimizer._learning_rate.peak_learning_rate == 1e-4

@@ -116,28 +116,39 @@ def hugging_face_features(tokenizer, example, max_length, stride):
     return rows
 
 
-# At 384 no dev context needs a second window; at 128 most need several.
-@pytest.mark.parametrize("sequence_length, doc_stride", [(384, 128), (128, 48)])
+# At 384 no dev context needs a second window; at 128 most need several. With
+# `context_overlap` (and whole questions) the windows are Hugging Face's for the same stride.
+@pytest.mark.parametrize(
+    "sequence_length, doc_stride, context_overlap",
+    [(384, 128, None), (128, 48, None), (128, None, 32)],
+)
 def test_features_equal_hugging_face_run_qa_on_the_dev_split(
-    shared_data, reference_dir, sequence_length, doc_stride
+    shared_data, reference_dir, sequence_length, doc_stride, context_overlap
 ):
     transformers = pytest.importorskip("transformers")
     hf = transformers.AutoTokenizer.from_pretrained(str(reference_dir))
     examples = read_squad(shared_data / "squad_v1.1" / "dev_split.json")
+    windowing = (
+        dict(doc_stride=doc_stride)
+        if context_overlap is None
+        else dict(context_overlap=context_overlap, max_query_length=None)
+    )
     windows = encode_squad(
         BertTokenizer.from_checkpoint(reference_dir),
         [e.question for e in examples],
         [e.context for e in examples],
         [e.answers[0] for e in examples],
         sequence_length=sequence_length,
-        doc_stride=doc_stride,
+        **windowing,
     )
     multi = 0
     for index, example in enumerate(examples):
         rows = np.nonzero(windows.example == index)[0]
         question_length = len(hf(example.question, add_special_tokens=False)["input_ids"])
-        # Hugging Face's stride is the overlap between windows; ours is the step.
-        overlap = sequence_length - min(question_length, 64) - 3 - doc_stride
+        # Hugging Face's stride is the overlap between windows; `doc_stride` is the step.
+        overlap = context_overlap
+        if overlap is None:
+            overlap = sequence_length - min(question_length, 64) - 3 - doc_stride
         expected = hugging_face_features(hf, example, sequence_length, overlap)
         assert len(rows) == len(expected), example.question_id
         multi += len(rows) > 1
@@ -148,3 +159,28 @@ def test_features_equal_hugging_face_run_qa_on_the_dev_split(
             assert (windows.start_positions[row], windows.end_positions[row]) == (start, end)
     assert len(examples) == 1032
     assert multi > 500 if sequence_length == 128 else multi == 0
+
+
+def test_context_overlap_is_shared_by_neighbouring_windows_whatever_the_question():
+    tokenizer = BertTokenizer(VOCAB)
+    context = " ".join(f"w{i}" for i in range(1, 10))
+    for question in ("q", "q q q"):
+        windows = encode_squad(
+            tokenizer, [question], [context], sequence_length=12, context_overlap=2
+        )
+        room = 12 - len(question.split()) - 3
+        firsts = [int(np.nonzero(row >= 0)[0][0]) for row in windows.char_start]
+        starts = [int(windows.char_start[r, f]) for r, f in enumerate(firsts)]
+        # Each window starts `room - 2` context pieces after the last ("w1 " is 3 chars).
+        assert starts == [3 * step * (room - 2) for step in range(len(starts))]
+    with pytest.raises(ValueError, match="context_overlap 5 leaves no new context"):
+        encode_squad(tokenizer, ["q"], [context], sequence_length=8, context_overlap=5)
+
+
+def test_max_query_length_none_keeps_the_whole_question():
+    tokenizer = BertTokenizer(VOCAB)
+    question = "q " * 6
+    cut = encode_squad(tokenizer, [question], ["w1"], sequence_length=16, max_query_length=2)
+    whole = encode_squad(tokenizer, [question], ["w1"], sequence_length=16, max_query_length=None)
+    assert cut.features["padding_mask"].sum() == 1 + 2 + 1 + 1 + 1
+    assert whole.features["padding_mask"].sum() == 1 + 6 + 1 + 1 + 1
