@@ -44,6 +44,24 @@ def finetuning_parser(
     parser.add_argument("--batch-size", type=int, default=batch_size)
     parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--learning-rate", type=float, default=learning_rate)
+    _add_optimizer_flags(parser)
+    parser.add_argument(
+        "--patience", type=int, default=2, help="epochs without a better dev score before stopping"
+    )
+    parser.add_argument(
+        "--backup-every",
+        type=int,
+        default=backup_every,
+        help="steps between backups in OUTPUT/backup; rerun the same command to resume",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    add_strategy_flags(parser)
+    return parser
+
+
+def _add_optimizer_flags(parser):
+    """The recipe flags `compile_arguments` reads, and `--group-by-length`; where a
+    default is the task's, the flag's default leaves it to the task model."""
     parser.add_argument("--warmup-ratio", type=float, default=0.1)
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument(
@@ -73,18 +91,6 @@ def finetuning_parser(
         const=False,
         help="batches in random order",
     )
-    parser.add_argument(
-        "--patience", type=int, default=2, help="epochs without a better dev score before stopping"
-    )
-    parser.add_argument(
-        "--backup-every",
-        type=int,
-        default=backup_every,
-        help="steps between backups in OUTPUT/backup; rerun the same command to resume",
-    )
-    parser.add_argument("--seed", type=int, default=0)
-    add_strategy_flags(parser)
-    return parser
 
 
 def compile_arguments(args) -> dict:

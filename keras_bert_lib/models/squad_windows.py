@@ -111,20 +111,7 @@ def encode_squad(
         `SquadWindows`.
     """
     questions, contexts = list(questions), list(contexts)
-    if len(questions) != len(contexts):
-        raise ValueError(f"{len(questions)} questions but {len(contexts)} contexts.")
-    if answers is not None and len(answers) != len(questions):
-        raise ValueError(f"{len(questions)} questions but {len(answers)} answers.")
-    if doc_stride < 1:
-        raise ValueError(f"doc_stride must be >= 1, got {doc_stride}.")
-    if context_overlap is not None and context_overlap < 0:
-        raise ValueError(f"context_overlap must be >= 0, got {context_overlap}.")
-    for index, (question, context) in enumerate(zip(questions, contexts, strict=True)):
-        if not context.strip():
-            raise ValueError(f"Question {index} ({question!r}) has an empty context.")
-        if not question.strip():
-            raise ValueError(f"Question {index} is empty.")
-    ids = tokenizer.special_ids
+    _check_inputs(questions, contexts, answers, doc_stride, context_overlap)
     question_ids = [
         np.asarray(q, np.int32)[:max_query_length]
         for q in tokenizer.tokenize(tf.constant(questions, tf.string)).to_list()
@@ -138,19 +125,7 @@ def encode_squad(
         if len(tokens) == 0:
             raise ValueError(f"Question {index}'s context has no tokens.")
         room = sequence_length - len(question) - 3
-        if room < 1:
-            raise ValueError(
-                f"sequence_length {sequence_length} leaves no room for the context after "
-                f"a {len(question)}-piece question; lower max_query_length."
-            )
-        stride = doc_stride
-        if context_overlap is not None:
-            if context_overlap >= room:
-                raise ValueError(
-                    f"context_overlap {context_overlap} leaves no new context per window "
-                    f"after a {len(question)}-piece question ({room} pieces of room)."
-                )
-            stride = room - context_overlap
+        stride = _context_stride(room, len(question), sequence_length, doc_stride, context_overlap)
         answer_tokens = None
         if answers is not None:
             text, char_start = answers[index]
@@ -158,7 +133,44 @@ def encode_squad(
         for first in window_starts(len(tokens), room, stride):
             count = min(room, len(tokens) - first)
             rows.append((index, question, tokens, starts, ends, first, count, answer_tokens))
+    return _pack_rows(rows, tokenizer.special_ids, sequence_length, answers is not None)
 
+
+def _check_inputs(questions, contexts, answers, doc_stride, context_overlap):
+    if len(questions) != len(contexts):
+        raise ValueError(f"{len(questions)} questions but {len(contexts)} contexts.")
+    if answers is not None and len(answers) != len(questions):
+        raise ValueError(f"{len(questions)} questions but {len(answers)} answers.")
+    if doc_stride < 1:
+        raise ValueError(f"doc_stride must be >= 1, got {doc_stride}.")
+    if context_overlap is not None and context_overlap < 0:
+        raise ValueError(f"context_overlap must be >= 0, got {context_overlap}.")
+    for index, (question, context) in enumerate(zip(questions, contexts, strict=True)):
+        if not context.strip():
+            raise ValueError(f"Question {index} ({question!r}) has an empty context.")
+        if not question.strip():
+            raise ValueError(f"Question {index} is empty.")
+
+
+def _context_stride(room, question_length, sequence_length, doc_stride, context_overlap):
+    """Context pieces between window starts, for `room` context pieces per window."""
+    if room < 1:
+        raise ValueError(
+            f"sequence_length {sequence_length} leaves no room for the context after "
+            f"a {question_length}-piece question; lower max_query_length."
+        )
+    if context_overlap is None:
+        return doc_stride
+    if context_overlap >= room:
+        raise ValueError(
+            f"context_overlap {context_overlap} leaves no new context per window "
+            f"after a {question_length}-piece question ({room} pieces of room)."
+        )
+    return room - context_overlap
+
+
+def _pack_rows(rows, ids, sequence_length, with_answers) -> SquadWindows:
+    """`[CLS] question [SEP] context-window [SEP]` rows with offsets and answer positions."""
     n = len(rows)
     token_ids = np.full((n, sequence_length), ids.pad, np.int32)
     segment_ids = np.zeros((n, sequence_length), np.int32)
@@ -167,8 +179,8 @@ def encode_squad(
     char_end = np.full((n, sequence_length), -1, np.int64)
     example = np.zeros(n, np.int64)
     window_spans = []  # (example, first context token, count, offset of context in row)
-    start_positions = np.zeros(n, np.int32) if answers is not None else None
-    end_positions = np.zeros(n, np.int32) if answers is not None else None
+    start_positions = np.zeros(n, np.int32) if with_answers else None
+    end_positions = np.zeros(n, np.int32) if with_answers else None
     for row, (index, question, tokens, starts, ends, first, count, answer) in enumerate(rows):
         offset = len(question) + 2  # [CLS] question [SEP]
         stop = offset + count
