@@ -30,9 +30,10 @@ import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads
 from hugging_face_recipe import add_sides_flag, keras_batch_order, recipe_optimizer, recipe_step
 from seqeval.metrics import f1_score, precision_score, recall_score
 
-from keras_bert_lib import BertTokenClassifier
+from keras_bert_lib import BertTokenClassifier, BertTokenizer
 from keras_bert_lib.checkpoints import reference_checkpoint_path
 from keras_bert_lib.data.conll import read_conll
+from keras_bert_lib.models.word_windows import encode_words
 
 
 def run_ours(args, train, dev, tags, checkpoint):
@@ -148,9 +149,9 @@ def main():
     train, dev = read_conll(args.train), read_conll(args.dev)
     tags = ["O"] + sorted({t for s in train for t in s.tags} - {"O"})
     checkpoint = args.checkpoint or reference_checkpoint_path()
-    windows = BertTokenClassifier.from_checkpoint(
-        checkpoint, tag_names=tags, sequence_length=args.sequence_length
-    ).windows([s.words for s in train], [s.tags for s in train])
+    windows = encode_words(  # the tokenizer alone: no model is built to count windows
+        BertTokenizer.from_checkpoint(checkpoint), [s.words for s in train], args.sequence_length
+    )
     if len(windows.sentence) != len(train):
         raise SystemExit(
             f"{len(windows.sentence)} windows for {len(train)} sentences: the two sides' batches "

@@ -176,11 +176,11 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
         """`keras.Model.fit` on raw strings (see the class docstring for the input forms).
 
         With `shuffle` and `group_by_length` (`"auto"`: the task's `default_group_by_length`,
-        True unless the task says otherwise) and raw-text inputs, each epoch's shuffled examples are
-        cut into pools of 50 batches, each pool is sorted by tokenized length and split into
-        batches, and the batches are shuffled: texts of similar length share a batch, so
-        little compute goes to padding. Without, batches are drawn in random order and cut
-        to their longest row. `seed` fixes the order.
+        True unless the task says otherwise) and raw-text inputs, each epoch's shuffled
+        examples are cut into pools of 50 batches, each pool is sorted by tokenized length
+        and split into batches, and the batches are shuffled: texts of similar length share
+        a batch, so little compute goes to padding. Without, batches are drawn in random
+        order and cut to their longest row. `seed` fixes the order.
 
         With `backup_dir`, the weights and optimizer state are saved there every
         `backup_every` steps and at each epoch's end. A `fit` with the same arguments and
