@@ -9,8 +9,7 @@ import keras
 import tensorflow as tf
 import tensorflow_text as text
 
-from keras_bert_lib.text.exact_wordpiece import tokenize_exact
-from keras_bert_lib.text.normalization_table import CodePointTable, load_table
+from keras_bert_lib.text.exact_wordpiece import ExactWordpiece
 from keras_bert_lib.text.tflite_offsets import tokenize_with_code_point_offsets
 from keras_bert_lib.text.vocabulary import (
     looks_lowercased,
@@ -117,14 +116,9 @@ class BertTokenizer(keras.layers.Layer):
         self._special_ids = special_token_ids(tokens)
         self._tokens = tf.constant(tokens)
         if self.mode == "exact":
-            self._wordpiece = text.FastWordpieceTokenizer(
-                vocab=tokens,
-                token_out_type=tf.int32,
-                no_pretokenization=True,
-                # Our own limit (in characters) applies first; 4 bytes per character at most.
-                max_bytes_per_word=4 * self.max_chars_per_word,
+            self._exact = ExactWordpiece(
+                tokens, self.lowercase, self.max_chars_per_word, self._special_ids.unk
             )
-            self._table = CodePointTable(load_table("uncased" if self.lowercase else "cased"))
         else:
             # `FastBertTokenizer`'s two halves, kept apart so offsets can be mapped with
             # ops TFLite runs (see `tflite_offsets.py`); the ids are FastBertTokenizer's.
@@ -190,23 +184,13 @@ class BertTokenizer(keras.layers.Layer):
                 inputs,
                 lambda s: tokenize_with_code_point_offsets(self._normalizer, self._wordpiece, s),
             )
-        return self._batched(
-            inputs,
-            lambda s: tokenize_exact(
-                s, self._table, self._wordpiece, self.max_chars_per_word, self.special_ids.unk
-            ),
-        )
+        return self._batched(inputs, self._exact.tokenize_with_offsets)
 
     def tokenize(self, inputs):
         """WordPiece ids, no special tokens: RaggedTensor `[batch, None]` int32."""
         self._require_vocabulary()
         if self.mode == "exact":
-            return self._batched(
-                inputs,
-                lambda s: tokenize_exact(
-                    s, self._table, self._wordpiece, self.max_chars_per_word, self.special_ids.unk
-                )[0],
-            )
+            return self._batched(inputs, lambda s: self._exact.tokenize_with_offsets(s)[0])
         return self._batched(
             inputs, lambda s: self._wordpiece.tokenize(self._normalizer.normalize(s))
         )

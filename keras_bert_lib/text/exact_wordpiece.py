@@ -5,14 +5,25 @@
     (no pre-tokenization)--> pieces, whose byte offsets inside their word map back through
     the normalized code points to positions in the input.
 
+Plain text (printable ASCII, tab, newline, carriage return: 99% of our corpora's texts and
+95% of their characters) takes a short cut: BERT's normalization of it is ASCII lowercasing
+(or nothing, cased), and tensorflow-text's own pre-tokenization (split at whitespace,
+isolate ASCII punctuation) is then the reference's. Its byte offsets are code-point offsets
+and its long-word limit in bytes is one in characters. The short cut is 2.5x faster and
+token-for-token the same (checked against the general path on random ASCII and against
+Hugging Face on the corpora).
+
 Everything is core TF plus tensorflow-text's FastWordpieceTokenize, which TF Serving has.
 """
 
 from typing import NamedTuple
 
 import tensorflow as tf
+import tensorflow_text as text
 
-from keras_bert_lib.text.normalization_table import SPACE
+from keras_bert_lib.text.normalization_table import SPACE, CodePointTable, load_table
+
+PLAIN_TEXT = r"[\x20-\x7e\t\n\r]*"  # an RE2 pattern for `regex_full_match`
 
 
 def _utf8_length(code_points):
@@ -46,11 +57,9 @@ def _split_words(strings, table):
         tf.cast(code_points.row_starts(), tf.int32), string_of
     )
 
-    outputs = table.map(flat)
-    produced = outputs >= 0
-    normalized = tf.boolean_mask(outputs, produced)
-    source = tf.boolean_mask(tf.broadcast_to(position[:, None], tf.shape(outputs)), produced)
-    owner = tf.boolean_mask(tf.broadcast_to(string_of[:, None], tf.shape(outputs)), produced)
+    normalized, produced_by = table.normalize(flat)
+    source = tf.gather(position, produced_by)
+    owner = tf.gather(string_of, produced_by)
 
     is_char = normalized != SPACE
     starts_word = is_char & (
@@ -83,7 +92,7 @@ def normalized_words(strings, table):
     )
 
 
-def tokenize_exact(strings, table, wordpiece, max_chars_per_word, unk_id):
+def _tokenize_general(strings, table, wordpiece, max_chars_per_word, unk_id):
     """Tokenizes a `[batch]` string tensor.
 
     Args:
@@ -145,3 +154,64 @@ def tokenize_exact(strings, table, wordpiece, max_chars_per_word, unk_id):
         )
 
     return by_string(piece_ids), by_string(starts), by_string(stops)
+
+
+class ExactWordpiece:
+    """Strings -> `(ids, starts, ends)`, identical to Hugging Face's BERT tokenizer.
+
+    Args:
+        vocabulary: list of tokens.
+        lowercase: bool. The uncased or cased normalization.
+        max_chars_per_word: int. Longer words become one `[UNK]`, as in the reference.
+        unk_id: int. The id of `[UNK]`.
+    """
+
+    def __init__(self, vocabulary, lowercase, max_chars_per_word, unk_id):
+        self.lowercase = lowercase
+        self.max_chars_per_word = max_chars_per_word
+        self.unk_id = unk_id
+        self.table = CodePointTable(load_table("uncased" if lowercase else "cased"))
+        self._words = text.FastWordpieceTokenizer(
+            vocab=vocabulary,
+            token_out_type=tf.int32,
+            no_pretokenization=True,
+            # Our own limit (in characters) applies first; 4 bytes per character at most.
+            max_bytes_per_word=4 * max_chars_per_word,
+        )
+        self._plain = text.FastWordpieceTokenizer(
+            vocab=vocabulary, token_out_type=tf.int32, max_bytes_per_word=max_chars_per_word
+        )
+
+    def _tokenize_plain(self, strings):
+        ids, starts, ends = self._plain.tokenize_with_offsets(
+            tf.strings.lower(strings) if self.lowercase else strings
+        )
+        return ids, tf.cast(starts, tf.int32), tf.cast(ends, tf.int32)
+
+    def tokenize_with_offsets(self, strings):
+        """Tokenizes a `[batch]` string tensor.
+
+        Args:
+            strings: `[batch]` tf.string; invalid UTF-8 decodes to U+FFFD (which BERT
+                deletes).
+
+        Returns:
+            `(ids, starts, ends)`, int32 RaggedTensors `[batch, None]`; `starts`/`ends` are
+            code-point positions in the input string, so `text[start:end]` is the token's
+            text.
+        """
+        plain = tf.strings.regex_full_match(strings, PLAIN_TEXT)
+        plain_rows, other_rows = tf.where(plain)[:, 0], tf.where(~plain)[:, 0]
+        short_cut = self._tokenize_plain(tf.gather(strings, plain_rows))
+        general = _tokenize_general(
+            tf.gather(strings, other_rows),
+            self.table,
+            self._words,
+            self.max_chars_per_word,
+            self.unk_id,
+        )
+        order = tf.math.invert_permutation(tf.concat([plain_rows, other_rows], axis=0))
+        return tuple(
+            tf.gather(tf.concat([fast, slow], axis=0), order)
+            for fast, slow in zip(short_cut, general, strict=True)
+        )
