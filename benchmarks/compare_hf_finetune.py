@@ -1,8 +1,9 @@
 """Side by side: fine-tune the same checkpoint with keras_bert_lib and with Hugging Face.
 
 Both train on the same rows with the same recipe (AdamW with weight decay 0.01 except
-LayerNorm and bias, 10% linear warmup then linear decay, gradients clipped to norm 1, batch
-size, epochs, maximum length, dynamic padding), then score the same dev file. The Hugging
+LayerNorm and bias, 10% linear warmup then linear decay, no gradient clipping (our
+classifier's default, used on both sides), batch size, epochs, maximum length, dynamic
+padding), then score the same dev file. The Hugging
 Face side is `transformers.BertForSequenceClassification` in PyTorch on the CPU with a
 plain training loop (the recipe of `Trainer`, which needs `accelerate`). Prints the dev
 metrics, training examples/s of each and the ratio; with several `--seeds` also their means
@@ -98,7 +99,9 @@ def run_hugging_face(args, train, dev, num_classes, checkpoint):
             batch = encode(train, rows)
             labels = torch.tensor(train.labels[rows], dtype=label_dtype)
             loss = model(**batch, labels=labels).loss
-            recipe_step(model, optimizer, scheduler, loss)
+            recipe_step(
+                model, optimizer, scheduler, loss, clip_norm=BertClassifier.default_global_clipnorm
+            )
         print(f"hf epoch {epoch + 1} done, last loss {loss.item():.4f}", flush=True)
     seconds = time.perf_counter() - start
     model.eval()

@@ -1,11 +1,12 @@
 """Side by side NER: fine-tune the same checkpoint with keras_bert_lib and Hugging Face.
 
 Both sides: first-subword labels (other pieces ignored), AdamW with weight decay 0.01
-except LayerNorm and bias, 10% linear warmup then linear decay, gradients clipped to norm
-1, the same batch size, epochs, learning rate and maximum length. Hugging Face is
-`transformers.BertForTokenClassification` (PyTorch, CPU) with a plain training loop and
-dynamic padding; words cut off by its truncation count as `O`. Both are scored on the dev
-file by `seqeval` itself (entity precision, recall, F1). Run by hand (not in CI):
+except LayerNorm and bias, 10% linear warmup then linear decay, gradients clipped as our
+token classifier does by default (to norm 1), the same batch size, epochs, learning rate
+and maximum length. Hugging Face is `transformers.BertForTokenClassification` (PyTorch,
+CPU) with a plain training loop and dynamic padding; words cut off by its truncation count
+as `O`. Both are scored on the dev file by `seqeval` itself (entity precision, recall, F1).
+Run by hand (not in CI):
 
     python benchmarks/compare_hf_ner.py --train ../shared/data/wnut17/wnut17train.conll \
         --dev ../shared/data/wnut17/emerging.dev.conll --seed 0
@@ -105,7 +106,13 @@ def run_hugging_face(args, train, dev, tags, checkpoint):
             rows = order[step * args.batch_size : (step + 1) * args.batch_size]
             batch, labels = encode([train[i] for i in rows])
             loss = model(**batch, labels=labels).loss
-            recipe_step(model, optimizer, scheduler, loss)
+            recipe_step(
+                model,
+                optimizer,
+                scheduler,
+                loss,
+                clip_norm=BertTokenClassifier.default_global_clipnorm,
+            )
         print(f"hf epoch {epoch + 1} done, last loss {loss.item():.4f}", flush=True)
     seconds = time.perf_counter() - start
     model.eval()

@@ -3,8 +3,8 @@ same batch (same shape, no padding, so batching is held equal).
 
 - fine-tuning: the reference checkpoint with a pair-classification head (MRPC's task) and
   with a token-classification head (WNUT-2017's), batch 32 x 128; ours is the task model
-  with `compile()` defaults (AdamW, decay exclusions, clipping; no XLA, as `fit` runs),
-  theirs the same recipe (`hugging_face_recipe.recipe_step`);
+  with `compile()` defaults (AdamW, decay exclusions, the task's clipping; no XLA, as `fit`
+  runs), theirs the same recipe (`hugging_face_recipe.recipe_step`);
 - pretraining: `bert_base` with random weights, batch 32 x 128, 20 masked positions, MLM +
   NSP. `BertForPreTraining` would score the vocabulary at all 128 positions, so its side
   runs its own encoder and heads on the gathered masked positions, as ours does.
@@ -45,13 +45,17 @@ def _ours_step(model, x, y):
     return lambda: model.train_on_batch(x, y)
 
 
-def _theirs_step(model, inputs, labels):
+def _theirs_step(model, inputs, labels, clip_norm):
+    """One transformers step of the recipe our task's `compile()` gives (`clip_norm`: its
+    default clipping)."""
     import torch
 
     optimizer, scheduler = recipe_optimizer(model, 5e-5, total_steps=10_000)
     model.train()
     labels = torch.tensor(labels, dtype=torch.long)
-    return lambda: recipe_step(model, optimizer, scheduler, model(**inputs, labels=labels).loss)
+    return lambda: recipe_step(
+        model, optimizer, scheduler, model(**inputs, labels=labels).loss, clip_norm=clip_norm
+    )
 
 
 def finetuning_runners(batch_size, length):
@@ -76,12 +80,17 @@ def finetuning_runners(batch_size, length):
         "pair classification: ours": _ours_step(
             BertClassifier(encoder, num_classes=2), batch, classes
         ),
-        "pair classification: transformers": _theirs_step(hf, torch_batch, classes),
+        "pair classification: transformers": _theirs_step(
+            hf, torch_batch, classes, BertClassifier.default_global_clipnorm
+        ),
         "token classification: ours": _ours_step(
             BertTokenClassifier(BertEncoder.from_checkpoint(checkpoint), TAGS), batch, tags
         ),
         "token classification: transformers": _theirs_step(
-            hf_tags, torch_batch, np.where(tags == IGNORE, -100, tags)
+            hf_tags,
+            torch_batch,
+            np.where(tags == IGNORE, -100, tags),
+            BertTokenClassifier.default_global_clipnorm,
         ),
     }
 
