@@ -2,6 +2,7 @@
 warmup + decay."""
 
 import keras
+from keras import ops
 
 from keras_bert_lib.training.lamb import NO_DECAY, Lamb
 from keras_bert_lib.training.replica_clipping import ClipAfterAllReduce
@@ -12,8 +13,18 @@ OPTIMIZERS = ("adamw", "lamb")
 
 @keras.saving.register_keras_serializable(package="keras_bert_lib")
 class AdamW(ClipAfterAllReduce, keras.optimizers.AdamW):
-    """`keras.optimizers.AdamW` whose `global_clipnorm` clips the gradients summed over the
-    replicas of a distribution strategy (`training/replica_clipping.py`).
+    """`keras.optimizers.AdamW` with PyTorch's (and the Adam paper's) update, whose
+    `global_clipnorm` clips the gradients summed over the replicas of a distribution strategy
+    and the summed rows of embedding gradients (`training/replica_clipping.py`).
+
+    Keras adds `epsilon` to the root of the raw second moment, before the bias correction,
+    so early in training it acts as `epsilon / sqrt(1 - beta_2**step)` (32x larger at the
+    first step, 3x at the hundredth). Here it is added to the corrected root, as
+    `torch.optim.AdamW` and the reference BERT recipes do: `lr * m_hat / (sqrt(v_hat) +
+    epsilon)`. Trained in lock step with transformers on WNUT-2017 (no dropout, the same
+    weights and batches), Keras' form left our loss higher at 39 of 40 steps; with this one
+    and the summed embedding rows the two losses stay within 1e-4 of each other at every
+    step, with no side ahead (`tests/models/test_token_classifier_lockstep.py`).
 
     Args:
         **kwargs: the arguments of `keras.optimizers.AdamW`.
@@ -22,6 +33,27 @@ class AdamW(ClipAfterAllReduce, keras.optimizers.AdamW):
 
     >>> optimizer = AdamW(learning_rate=1e-3, weight_decay=0.01, global_clipnorm=1.0)
     """
+
+    def update_step(self, gradient, variable, learning_rate):
+        dtype = variable.dtype
+        lr = ops.cast(learning_rate, dtype)
+        gradient = ops.cast(gradient, dtype)
+        step = ops.cast(self.iterations + 1, dtype)
+        beta_1_power = ops.power(ops.cast(self.beta_1, dtype), step)
+        beta_2_power = ops.power(ops.cast(self.beta_2, dtype), step)
+        index = self._get_variable_index(variable)
+        m, v = self._momentums[index], self._velocities[index]
+        self.assign_add(m, ops.multiply(ops.subtract(gradient, m), 1 - self.beta_1))
+        self.assign_add(v, ops.multiply(ops.subtract(ops.square(gradient), v), 1 - self.beta_2))
+        if self.amsgrad:
+            v_hat = self._velocity_hats[index]
+            self.assign(v_hat, ops.maximum(v_hat, v))
+            v = v_hat
+        root_v_hat = ops.divide(ops.sqrt(v), ops.sqrt(1 - beta_2_power))
+        m_hat = ops.divide(m, 1 - beta_1_power)
+        self.assign_sub(
+            variable, ops.divide(ops.multiply(m_hat, lr), ops.add(root_v_hat, self.epsilon))
+        )
 
 
 def create_optimizer(

@@ -1,6 +1,7 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from keras_bert_lib import BertConfig, BertEncoder
 from keras_bert_lib.training import WarmupPolynomialDecay, create_optimizer
@@ -62,26 +63,49 @@ def test_no_weight_decay_on_layer_norm_and_bias_unless_asked(name, decay_all):
         assert moved == (decay_all or not excluded), variable.path
 
 
-def test_one_device_clips_the_global_norm_as_keras_does():
-    # The replica-aware clipping (training/replica_clipping.py) is Keras' own on one device.
-    big, small = np.full((4, 25), 5.0, "float32"), np.full((4, 25), 0.05, "float32")  # norm 50, 0.5
+def test_adamw_steps_equal_torch_adamw_with_clipping_and_decay():
+    # torch.optim.AdamW after clip_grad_norm_ is the update of the reference recipes:
+    # decoupled decay, the global norm over both weights, and epsilon on the bias-corrected
+    # root, which the second weight's tiny gradients (near epsilon) make visible.
+    torch = pytest.importorskip("torch")
+    starts = [np.linspace(-1.0, 1.0, 100, dtype="float32").reshape(4, 25), np.ones(3, "float32")]
+    steps = [(5.0, 1e-8), (0.05, 3e-8), (-2.0, -1e-8)]
+
+    def gradients(step):
+        return [np.full(start.shape, g, "float32") for start, g in zip(starts, step, strict=True)]
 
     def train(optimizer):
-        variable = keras.Variable(np.zeros((4, 25), "float32"))
-        for gradient in (big, small):
-            optimizer.apply_gradients([(gradient, variable)])
-        return variable.numpy()
+        variables = [keras.Variable(start.copy()) for start in starts]
+        for step in steps:
+            optimizer.apply_gradients(zip(gradients(step), variables, strict=True))
+        return [v.numpy() for v in variables]
 
-    settings = dict(total_steps=10, warmup_ratio=0.0, weight_decay=0.0)
-    ours = train(create_optimizer(1e-1, **settings))
-    schedule = WarmupPolynomialDecay(1e-1, total_steps=10, warmup_steps=0)
-    reference = keras.optimizers.AdamW(
-        schedule, weight_decay=0.0, epsilon=1e-8, global_clipnorm=1.0
+    weights = [torch.nn.Parameter(torch.tensor(start.copy())) for start in starts]
+    theirs = torch.optim.AdamW(weights, lr=0.1, weight_decay=0.01, eps=1e-8)
+    for step in steps:
+        for weight, gradient in zip(weights, gradients(step), strict=True):
+            weight.grad = torch.tensor(gradient)
+        torch.nn.utils.clip_grad_norm_(weights, 1.0)
+        theirs.step()
+    expected = [w.detach().numpy() for w in weights]
+    settings = dict(learning_rate=0.1, weight_decay=0.01, epsilon=1e-8, global_clipnorm=1.0)
+    for ours, reference in zip(train(AdamW(**settings)), expected, strict=True):
+        np.testing.assert_allclose(ours, reference, rtol=1e-5, atol=1e-5)
+    # Keras' own AdamW adds epsilon before the bias correction: the tiny steps differ.
+    keras_form = train(keras.optimizers.AdamW(**settings))
+    assert np.abs(keras_form[1] - expected[1]).max() > 0.01
+
+
+@pytest.mark.parametrize("optimizer", [AdamW(global_clipnorm=1.0), Lamb(global_clipnorm=1.0)])
+def test_clipping_measures_embedding_gradients_by_their_summed_rows(optimizer):
+    # An embedding gradient has one row per looked-up position: index 0 twice here. The
+    # weights move by the summed rows ([6, 0] and [0, 4], norm 7.21), so that is the norm
+    # to clip; the rows as they are would give 5.83 and let a norm of 1.24 through.
+    rows = tf.IndexedSlices(
+        tf.constant([[3.0, 0.0], [3.0, 0.0], [0.0, 4.0]]), tf.constant([0, 0, 1]), [3, 2]
     )
-    np.testing.assert_allclose(ours, train(reference), rtol=1e-6)
-    # Adam ignores a constant scale, not a clipped step followed by an unclipped one.
-    unclipped = train(create_optimizer(1e-1, global_clipnorm=None, **settings))
-    assert not np.allclose(ours, unclipped, rtol=1e-3)
+    dense = tf.convert_to_tensor(optimizer._clip_gradients([rows])[0])
+    np.testing.assert_allclose(dense.numpy(), np.array([[6, 0], [0, 4], [0, 0]]) / 52**0.5)
 
 
 def test_keras_clipping_is_refused_only_over_several_replicas():
