@@ -28,7 +28,13 @@ from pathlib import Path
 
 import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
-from hugging_face_recipe import add_sides_flag, keras_batch_order, recipe_optimizer, recipe_step
+from hugging_face_recipe import (
+    add_sides_flag,
+    first_piece_labels,
+    keras_batch_order,
+    recipe_optimizer,
+    recipe_step,
+)
 from seqeval.metrics import f1_score, precision_score, recall_score
 
 from keras_bert_lib import BertTokenClassifier, BertTokenizer
@@ -87,16 +93,8 @@ def run_hugging_face(args, train, dev, tags, checkpoint):
             padding="longest",
             return_tensors="pt",
         )
-        labels = []
-        for index, sentence in enumerate(sentences):
-            previous, row = None, []
-            for word in batch.word_ids(index):
-                first = word is not None and word != previous
-                # A dev tag unseen in training has no id (dev labels are not used).
-                row.append(tag_id.get(sentence.tags[word], -100) if first else -100)
-                previous = word
-            labels.append(row)
-        return batch, torch.tensor(labels)
+        # A dev tag unseen in training has no id (dev labels are not used).
+        return batch, torch.tensor(first_piece_labels(batch, sentences, tag_id))
 
     orders = keras_batch_order(len(train), args.epochs, args.seed)
     model.train()

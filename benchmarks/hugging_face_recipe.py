@@ -1,4 +1,5 @@
-"""The side-by-side tools' shared pieces: our fine-tuning defaults in `transformers`, `--sides`.
+"""The side-by-side tools' shared pieces: our fine-tuning defaults in `transformers`, NER
+labels on first pieces, `--sides`.
 
 `Task.compile()` with no arguments: AdamW (epsilon 1e-8) with weight decay except on
 LayerNorm and biases, linear warmup then linear decay over the whole run, gradients clipped
@@ -63,6 +64,25 @@ def recipe_step(model, optimizer, scheduler, loss, clip_norm=1.0):
     optimizer.step()
     scheduler.step()
     optimizer.zero_grad()
+
+
+def first_piece_labels(batch, sentences, tag_id):
+    """Labels for a `transformers` token-classification batch of `sentences` (each with
+    `.tags`, tokenized with `is_split_into_words=True`): each word's tag id on its first
+    piece, -100 (ignored) elsewhere and for a tag `tag_id` does not have. A list of rows.
+
+    Example:
+        labels = first_piece_labels(tokenizer(words, is_split_into_words=True), sentences, ids)
+    """
+    labels = []
+    for index, sentence in enumerate(sentences):
+        previous, row = None, []
+        for word in batch.word_ids(index):
+            first = word is not None and word != previous
+            row.append(tag_id.get(sentence.tags[word], -100) if first else -100)
+            previous = word
+        labels.append(row)
+    return labels
 
 
 def add_sides_flag(parser):

@@ -49,7 +49,7 @@ def transformers_losses(checkpoint, sentences, tags, initial_head):
     import transformers
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    from hugging_face_recipe import recipe_optimizer, recipe_step
+    from hugging_face_recipe import first_piece_labels, recipe_optimizer, recipe_step
 
     model = transformers.BertForTokenClassification.from_pretrained(
         str(checkpoint),
@@ -73,14 +73,7 @@ def transformers_losses(checkpoint, sentences, tags, initial_head):
             padding="longest",
             return_tensors="pt",
         )
-        labels = []
-        for index, sentence in enumerate(batch_sentences):
-            previous, row = None, []
-            for word in batch.word_ids(index):
-                first = word is not None and word != previous
-                row.append(tag_id[sentence.tags[word]] if first else -100)
-                previous = word
-            labels.append(row)
+        labels = first_piece_labels(batch, batch_sentences, tag_id)
         loss = model(**batch, labels=torch.tensor(labels)).loss
         losses.append(loss.item())
         recipe_step(model, optimizer, scheduler, loss, clip_norm=1.0)
