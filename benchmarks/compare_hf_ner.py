@@ -15,8 +15,9 @@ Paired by seed: both sides train on the same batches in the same order, the one
 `Task.fit(seed=seed, group_by_length=False)` draws (`keras_batch_order`), so the difference
 of one seed is the libraries' and not the batch order's. `--group-by-length` trains ours
 with its default length grouping instead (a separate, reported gain). `--hf-head-init
-truncated` draws the transformers head from our initializer (normal at 0.02 truncated at
-two standard deviations) instead of its plain normal, to test that one difference alone.
+truncated` draws the transformers head from a normal at 0.02 truncated at two standard
+deviations (what our task heads used before they took transformers' plain normal), to
+test that one difference alone.
 """
 
 import argparse

@@ -7,7 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_bert_lib.models.bert_encoder import BertEncoder, encoder_inputs
-from keras_bert_lib.models.task import Task
+from keras_bert_lib.models.task import Task, head_initializer
 from keras_bert_lib.text.windows import checked_stride, window_starts
 from keras_bert_lib.training.losses import ScaledBinaryCrossentropy
 
@@ -74,9 +74,7 @@ class BertClassifier(Task):
         dropout_layer = keras.layers.Dropout(dropout, name="head_dropout")
         head = keras.layers.Dense(
             num_classes,
-            kernel_initializer=keras.initializers.TruncatedNormal(
-                stddev=encoder.config.initializer_range
-            ),
+            kernel_initializer=head_initializer(encoder.config),
             dtype="float32",
             name="logits",
         )

@@ -9,7 +9,7 @@ import tensorflow as tf
 from keras_bert_lib.models.bert_encoder import BertEncoder, encoder_inputs
 from keras_bert_lib.models.span_decoding import MAX_ANSWER_LENGTH, N_BEST, best_answers
 from keras_bert_lib.models.squad_windows import encode_squad
-from keras_bert_lib.models.task import Task
+from keras_bert_lib.models.task import Task, head_initializer
 
 OUTPUT_NAMES = ("start_logits", "end_logits")
 
@@ -79,9 +79,7 @@ class BertSpanLabeler(Task):
         # === Layers ===
         head = keras.layers.Dense(
             2,
-            kernel_initializer=keras.initializers.TruncatedNormal(
-                stddev=encoder.config.initializer_range
-            ),
+            kernel_initializer=head_initializer(encoder.config),
             dtype="float32",
             name="span_logits",
         )

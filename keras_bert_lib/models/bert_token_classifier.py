@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_bert_lib.models.bert_encoder import BertEncoder, encoder_inputs
-from keras_bert_lib.models.task import Task
+from keras_bert_lib.models.task import Task, head_initializer
 from keras_bert_lib.models.word_windows import IGNORE, encode_words, word_logits
 from keras_bert_lib.tags import entity_dicts, split_tag
 
@@ -76,9 +76,7 @@ class BertTokenClassifier(Task):
         dropout_layer = keras.layers.Dropout(dropout, name="head_dropout")
         head = keras.layers.Dense(
             len(tag_names),
-            kernel_initializer=keras.initializers.TruncatedNormal(
-                stddev=encoder.config.initializer_range
-            ),
+            kernel_initializer=head_initializer(encoder.config),
             dtype="float32",
             name="logits",
         )

@@ -28,6 +28,17 @@ XLA_PAD_TO_MULTIPLE_OF = 16
 quiet_keras_step_retracing()
 
 
+def head_initializer(config):
+    """The kernel initializer of a task head: a normal at `config.initializer_range`.
+
+    Not truncated, unlike the encoder's (original BERT's) initializer: transformers draws its
+    task heads this way, and a truncated draw (effective std 0.88x) trains worse. Drawing the
+    transformers token-classification head truncated lowered its WNUT-2017 entity F1 on all
+    four seeds of the paired comparison (mean -0.32 points).
+    """
+    return keras.initializers.RandomNormal(stddev=config.initializer_range)
+
+
 def unbuilt_placeholder():
     """The optimizer a task is compiled with until `fit` builds the real one for its steps
     (construction, and so loading, compile with it); `Task.save` stores it in place of the
