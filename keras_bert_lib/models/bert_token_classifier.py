@@ -148,7 +148,7 @@ class BertTokenClassifier(Task):
         windows = self.windows(words, stride=stride)
         # Full-length batches: trimmed batches of different lengths could not be stacked.
         logits = keras.Model.predict(self, windows.features, batch_size=batch_size, verbose=0)
-        return word_logits(windows, logits, words)
+        return word_logits(windows, logits, words, self.tag_names.index("O"))
 
     def predict_words(self, words, batch_size=32, stride=None) -> list[list[str]]:
         """Per sentence, the predicted tag of each word."""

@@ -2,8 +2,9 @@
 
 Each word is tokenized on its own; its first wordpiece carries the word's tag and the other
 pieces (and `[CLS]`, `[SEP]`, padding) carry `IGNORE`, so they count in neither the loss nor
-the metrics. A word that tokenizes to nothing becomes `[UNK]`, so every word gets a
-prediction.
+the metrics. A word that tokenizes to nothing (only characters the BERT tokenizer drops,
+such as U+FE0F or U+200B) gets no piece, as with the reference tokenizer and transformers'
+word-level pipelines: it is not trained on, and `word_logits` gives it the outside class.
 
 A sentence longer than `sequence_length - 2` wordpieces is cut into windows of that many
 pieces starting every `stride` pieces; training uses every window. At prediction time each
@@ -45,13 +46,11 @@ class WordWindows:
 
 
 def word_pieces(tokenizer, sentences) -> list[list[list[int]]]:
-    """Wordpiece ids of every word of every sentence (`[UNK]` for a word with none)."""
+    """Wordpiece ids of every word of every sentence (none for a word the tokenizer drops)."""
     flat = [word for words in sentences for word in words]
     if not flat:
         return [[] for _ in sentences]
     pieces = tokenizer.tokenize(tf.constant(flat)).to_list()
-    unk = tokenizer.special_ids.unk
-    pieces = [p or [unk] for p in pieces]
     result, start = [], 0
     for words in sentences:
         result.append(pieces[start : start + len(words)])
@@ -123,10 +122,18 @@ def encode_words(tokenizer, sentences, sequence_length, tag_ids=None, stride=Non
     return WordWindows(features, labels, sentence, word, context)
 
 
-def word_logits(windows: WordWindows, logits: np.ndarray, sentences) -> list[np.ndarray]:
-    """Per sentence, `[words, classes]` logits, each word's from its max-context window."""
+def word_logits(
+    windows: WordWindows, logits: np.ndarray, sentences, outside_class: int
+) -> list[np.ndarray]:
+    """Per sentence, `[words, classes]` logits, each word's from its max-context window.
+
+    A word with no wordpiece gets 0 for `outside_class` and -inf for the other classes (it
+    is certainly outside every entity).
+    """
     num_classes = logits.shape[-1]
-    result = [np.zeros((len(words), num_classes), np.float32) for words in sentences]
+    empty = np.full(num_classes, -np.inf, np.float32)
+    empty[outside_class] = 0.0
+    result = [np.tile(empty, (len(words), 1)) for words in sentences]
     best = [np.full(len(words), -2, np.int64) for words in sentences]
     rows, positions = np.nonzero(windows.word >= 0)
     for row, position in zip(rows, positions, strict=True):

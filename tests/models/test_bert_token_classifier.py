@@ -56,6 +56,10 @@ def test_learns_word_tags_and_entities_with_character_spans(trained):
     ]
     assert all(text[e["start"] : e["end"]] == e["text"] and 0 < e["score"] <= 1 for e in found)
     assert trained.predict_entities([""]) == [[]]
+    # A word the tokenizer drops entirely (U+FE0F) is outside every entity, for certain.
+    assert trained.predict_words([["Anna", "\ufe0f", "visits"]]) == [["B-PER", "O", "O"]]
+    (found,) = trained.predict_entities(["Anna \ufe0f visits"])
+    assert [(e["text"], e["type"]) for e in found] == [("Anna", "PER")]
 
 
 def test_long_sentences_are_windowed_and_keep_every_word(trained):
