@@ -16,14 +16,13 @@ from its last backup (`OUTPUT/backup`, every `--backup-every` steps) when the sa
 run again.
 """
 
-import json
 import time
-from pathlib import Path
 
 import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
 import keras
 from finetuning_flags import compile_arguments, finetuning_parser
+from finetuning_run import fit_arguments, write_results
 
 from keras_bert_lib import BertClassifier
 from keras_bert_lib.checkpoints import reference_checkpoint_path
@@ -37,7 +36,7 @@ from keras_bert_lib.training.distribute import (
     strategy_from_flags,
     worker_output_dir,
 )
-from keras_bert_lib.training.step_log import StepLog, save_finetuning_curves
+from keras_bert_lib.training.step_log import StepLog
 
 
 def parse_args():
@@ -122,40 +121,10 @@ def main():
     callbacks = [dev_metric, step_log, keras.callbacks.TensorBoard(str(output_dir / "logs"))]
 
     start = time.perf_counter()
-    model.fit(
-        train.texts,
-        train.labels,
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        callbacks=callbacks,
-        seed=args.seed,
-        group_by_length=args.group_by_length,
-        backup_dir=args.output_dir / "backup",
-        backup_every=args.backup_every,
-    )
-    seconds = time.perf_counter() - start
-    epochs_run = len(dev_metric.history)
-    examples_per_second = len(train) * epochs_run / seconds
-
-    model.save(output_dir / "model.keras")
-    result = {
-        "train_examples": len(train),
-        "epochs_run": epochs_run,
-        "wall_seconds": round(seconds, 1),
-        "train_examples_per_second": round(examples_per_second, 2),
-        "monitor": monitor,
-        "best_epoch": dev_metric.best_epoch + 1,
-        "best": dev_metric.history[dev_metric.best_epoch],
-        "dev_by_epoch": dev_metric.history,
-        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-    }
-    (output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
-    save_finetuning_curves(output_dir, model, step_log, dev_metric)
-    print(
-        json.dumps(
-            {k: result[k] for k in ("best", "wall_seconds", "train_examples_per_second")}, indent=2
-        )
-    )
+    model.fit(train.texts, train.labels, **fit_arguments(args, callbacks))
+    run = (dev_metric, step_log, time.perf_counter() - start)
+    summary = {"train_examples": len(train), "monitor": monitor}
+    write_results(output_dir, model, args, run, summary, shown=("train_examples_per_second",))
 
 
 if __name__ == "__main__":

@@ -12,14 +12,13 @@ goes on from its last backup (`OUTPUT/backup`, every `--backup-every` steps) whe
 command is run again.
 """
 
-import json
 import time
-from pathlib import Path
 
 import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
 import keras
 from finetuning_flags import compile_arguments, finetuning_parser
+from finetuning_run import fit_arguments, write_results
 
 from keras_bert_lib import BertTokenClassifier
 from keras_bert_lib.checkpoints import reference_checkpoint_path
@@ -30,7 +29,7 @@ from keras_bert_lib.training.distribute import (
     strategy_from_flags,
     worker_output_dir,
 )
-from keras_bert_lib.training.step_log import StepLog, save_finetuning_curves
+from keras_bert_lib.training.step_log import StepLog
 
 
 def parse_args():
@@ -78,31 +77,10 @@ def main():
     model.fit_words(
         [s.words for s in train],
         [s.tags for s in train],
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        callbacks=[dev_metric, step_log],
-        seed=args.seed,
-        group_by_length=args.group_by_length,
-        backup_dir=args.output_dir / "backup",
-        backup_every=args.backup_every,
+        **fit_arguments(args, [dev_metric, step_log]),
     )
-    seconds = time.perf_counter() - start
-    output_dir.mkdir(parents=True, exist_ok=True)
-    model.save(output_dir / "model.keras")
-    epochs_run = len(dev_metric.history)
-    result = {
-        "train_sentences": len(train),
-        "epochs_run": epochs_run,
-        "wall_seconds": round(seconds, 1),
-        "train_sentences_per_second": round(len(train) * epochs_run / seconds, 2),
-        "best_epoch": dev_metric.best_epoch + 1,
-        "best": dev_metric.history[dev_metric.best_epoch],
-        "dev_by_epoch": dev_metric.history,
-        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-    }
-    (output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
-    save_finetuning_curves(output_dir, model, step_log, dev_metric)
-    print(json.dumps({k: result[k] for k in ("best", "wall_seconds")}, indent=2))
+    run = (dev_metric, step_log, time.perf_counter() - start)
+    write_results(output_dir, model, args, run, {"train_sentences": len(train)})
 
 
 if __name__ == "__main__":

@@ -18,12 +18,12 @@ from the last backup with the same data order. Writes `OUTPUT/model.keras`,
 
 import json
 import time
-from pathlib import Path
 
 import keras_bert_lib.environment  # noqa: F401  (first: before TensorFlow loads)
 
 import keras
 from finetuning_flags import compile_arguments, finetuning_parser
+from finetuning_run import fit_arguments, write_results
 
 from keras_bert_lib import BertSpanLabeler
 from keras_bert_lib.checkpoints import reference_checkpoint_path
@@ -34,7 +34,7 @@ from keras_bert_lib.training.distribute import (
     strategy_from_flags,
     worker_output_dir,
 )
-from keras_bert_lib.training.step_log import StepLog, save_finetuning_curves
+from keras_bert_lib.training.step_log import StepLog
 
 
 def parse_args():
@@ -111,39 +111,17 @@ def main():
     )
     step_log = StepLog(state_dir=args.output_dir / "backup")
     start = time.perf_counter()
-    model.fit(
-        windows.features,
-        windows.labels,
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        callbacks=[dev_metric, step_log],
-        seed=args.seed,
-        group_by_length=args.group_by_length,
-        backup_dir=args.output_dir / "backup",
-        backup_every=args.backup_every,
-    )
-    seconds = time.perf_counter() - start
-    output_dir.mkdir(parents=True, exist_ok=True)
-    model.save(output_dir / "model.keras")
+    model.fit(windows.features, windows.labels, **fit_arguments(args, [dev_metric, step_log]))
+    run = (dev_metric, step_log, time.perf_counter() - start)
     predictions = answer_dev(model, dev, 32)
+    output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / "predictions.json").write_text(json.dumps(predictions, indent=1) + "\n")
-    epochs_run = len(dev_metric.history)
-    result = {
-        "train_questions": len(train),
+    summary = {
         "train_windows": len(windows),
+        "train_questions": len(train),
         "dev_questions": len(dev),
-        "epochs_run": epochs_run,
-        "wall_seconds": round(seconds, 1),
-        "resumed_from_backup": model.resumed_from_step > 0,
-        "train_windows_per_second": round(len(windows) * epochs_run / seconds, 2),
-        "best_epoch": dev_metric.best_epoch + 1,
-        "best": squad_scores(predictions, gold),
-        "dev_by_epoch": dev_metric.history,
-        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
     }
-    (output_dir / "metrics.json").write_text(json.dumps(result, indent=2) + "\n")
-    save_finetuning_curves(output_dir, model, step_log, dev_metric)
-    print(json.dumps({k: result[k] for k in ("best", "wall_seconds")}, indent=2))
+    write_results(output_dir, model, args, run, summary, best=squad_scores(predictions, gold))
 
 
 if __name__ == "__main__":
