@@ -147,6 +147,53 @@ def write_pretraining_curves(path, history, baseline):
         print(f"no {path.name}: {error}")
 
 
+def build_pretrainer(args, vocab_size):
+    """The pretrainer the flags ask for, compiled (call under the strategy's scope); a
+    checkpoint that does not fit the flags or the data is named."""
+    if args.checkpoint:
+        model = BertPretrainer.from_checkpoint(args.checkpoint, next_sentence=not args.mlm_only)
+    else:
+        overrides = {"vocab_size": vocab_size}
+        if args.dropout is not None:
+            overrides.update(hidden_dropout=args.dropout, attention_dropout=args.dropout)
+        config = BertConfig.from_preset(args.preset, **overrides)
+        model = BertPretrainer(BertEncoder(config), next_sentence=not args.mlm_only)
+    if args.mlm_only and model.next_sentence:
+        raise SystemExit(f"--mlm-only: the pretrainer in {args.checkpoint} has an NSP head.")
+    if args.nsp_loss_weight is not None and not model.next_sentence:
+        raise SystemExit(f"--nsp-loss-weight: the pretrainer in {args.checkpoint} is MLM only.")
+    if model.encoder.config.vocab_size != vocab_size:
+        raise SystemExit(
+            f"The model has {model.encoder.config.vocab_size} token ids but the data's "
+            f"tokenizer {vocab_size}."
+        )
+    if args.freeze_encoder:
+        model.encoder.trainable = False
+    nsp_weight = 1.0 if args.nsp_loss_weight is None else args.nsp_loss_weight
+    model.compile(
+        optimizer=args.optimizer,
+        # XLA cannot place replicas on logical CPU devices (a variable "located in
+        # device CPU:1" read from CPU:0; tensorflow.org/xla/known_issues).
+        jit_compile=args.jit_compile and not args.logical_cpus,
+        learning_rate=args.learning_rate or (1e-3 if args.preset else None),
+        warmup_ratio=args.warmup_ratio,
+        weight_decay=args.weight_decay,
+        loss_weights={MLM: 1.0, NSP: nsp_weight} if model.next_sentence else None,
+    )
+    return model
+
+
+def save_encoder_directory(encoder, vocabulary, data_checkpoint, directory):
+    """The encoder as a Hugging Face directory with the data tokenizer's vocabulary, casing
+    and long-word limit, so every task model loads it."""
+    save_hf(encoder, directory)
+    (directory / "vocab.txt").write_text("\n".join(vocabulary) + "\n")
+    data_directory = data_checkpoint if data_checkpoint.is_dir() else data_checkpoint.parent
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        if (data_directory / name).is_file():
+            shutil.copyfile(data_directory / name, directory / name)
+
+
 def main():
     args = parse_args()
     strategy = strategy_from_flags(args)  # first: it may set up devices
@@ -158,40 +205,7 @@ def main():
     # may be a `.keras` pretrainer with no vocab.txt beside it, such as OUTPUT/pretrainer.keras).
     vocabulary = BertTokenizer.from_checkpoint(data_checkpoint).vocabulary
     with strategy.scope():
-        if args.checkpoint:
-            model = BertPretrainer.from_checkpoint(args.checkpoint, next_sentence=not args.mlm_only)
-        else:
-            overrides = {"vocab_size": len(vocabulary)}
-            if args.dropout is not None:
-                overrides.update(hidden_dropout=args.dropout, attention_dropout=args.dropout)
-            config = BertConfig.from_preset(args.preset, **overrides)
-            model = BertPretrainer(BertEncoder(config), next_sentence=not args.mlm_only)
-        if args.mlm_only and model.next_sentence:
-            raise SystemExit(f"--mlm-only: the pretrainer in {args.checkpoint} has an NSP head.")
-        if args.nsp_loss_weight is not None and not model.next_sentence:
-            raise SystemExit(f"--nsp-loss-weight: the pretrainer in {args.checkpoint} is MLM only.")
-        if model.encoder.config.vocab_size != len(vocabulary):
-            raise SystemExit(
-                f"The model has {model.encoder.config.vocab_size} token ids but the data's "
-                f"tokenizer {len(vocabulary)}."
-            )
-        if args.freeze_encoder:
-            model.encoder.trainable = False
-        model.compile(
-            optimizer=args.optimizer,
-            # XLA cannot place replicas on logical CPU devices (a variable "located in
-            # device CPU:1" read from CPU:0; tensorflow.org/xla/known_issues).
-            jit_compile=args.jit_compile and not args.logical_cpus,
-            learning_rate=args.learning_rate or (1e-3 if args.preset else None),
-            warmup_ratio=args.warmup_ratio,
-            weight_decay=args.weight_decay,
-            loss_weights={
-                MLM: 1.0,
-                NSP: 1.0 if args.nsp_loss_weight is None else args.nsp_loss_weight,
-            }
-            if model.next_sentence
-            else None,
-        )
+        model = build_pretrainer(args, len(vocabulary))
     baseline = unigram_cross_entropy(
         train_files, valid_files, seq_length, predictions, model.encoder.config.vocab_size
     )
@@ -229,13 +243,7 @@ def main():
     if model.resumed_from_step:
         print(f"resumed from step {model.resumed_from_step} of the backup", flush=True)
     model.save(output_dir / "pretrainer.keras")
-    save_hf(model.encoder, output_dir / "encoder")
-    (output_dir / "encoder" / "vocab.txt").write_text("\n".join(vocabulary) + "\n")
-    # The casing and long-word limit of the data's tokenizer go with its vocabulary.
-    data_directory = data_checkpoint if data_checkpoint.is_dir() else data_checkpoint.parent
-    for name in ("tokenizer.json", "tokenizer_config.json"):
-        if (data_directory / name).is_file():
-            shutil.copyfile(data_directory / name, output_dir / "encoder" / name)
+    save_encoder_directory(model.encoder, vocabulary, data_checkpoint, output_dir / "encoder")
     result = {
         "unigram_cross_entropy": baseline,
         "valid_examples": valid_examples,
