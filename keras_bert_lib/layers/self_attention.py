@@ -27,12 +27,13 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         **kwargs: standard `keras.layers.Layer` arguments (`name`, `dtype`).
 
     Call arguments:
-        hidden_states: float tensor `[batch, seq, hidden_size]`.
+        hidden_states: float tensor `[batch, seq, hidden_size]`, or the same flattened to
+            `[batch * seq, hidden_size]` (as `TransformerBlock` passes it).
         padding_mask: `[batch, seq]`, nonzero/True for real tokens.
 
     Returns:
-        `(output [batch, seq, hidden_size], probabilities [batch, heads, seq, seq])`;
-        the probabilities are float32.
+        `(output, probabilities [batch, heads, seq, seq])`: the output has the shape of
+        `hidden_states`; the probabilities are float32.
 
     Example:
 
@@ -75,16 +76,21 @@ class MultiHeadSelfAttention(keras.layers.Layer):
             layer.build(hidden_states_shape)
         self.built = True
 
-    def _split_heads(self, x):
-        batch, length = ops.shape(x)[0], ops.shape(x)[1]
+    def _split_heads(self, x, batch, length):
         x = ops.reshape(x, (batch, length, self.num_heads, self.head_size))
         return ops.transpose(x, (0, 2, 1, 3))
 
     def call(self, hidden_states, padding_mask, training=None):
-        scale = 1.0 / float(self.head_size) ** 0.5
-        query = self._split_heads(self.query(hidden_states) * ops.cast(scale, self.compute_dtype))
-        key = self._split_heads(self.key(hidden_states))
-        value = self._split_heads(self.value(hidden_states))
+        # The projections run on `[batch * seq, hidden]`: a Dense on a 3-D input is a
+        # tensordot, about ten shape ops around its MatMul, which a batch-1 request pays
+        # per projection (in TF Serving's session, per op).
+        flat_input = len(hidden_states.shape) == 2
+        batch, length = ops.shape(padding_mask)[0], ops.shape(padding_mask)[1]
+        states = hidden_states if flat_input else ops.reshape(hidden_states, (-1, self.hidden_size))
+        scale = ops.cast(1.0 / float(self.head_size) ** 0.5, self.compute_dtype)
+        query = self._split_heads(self.query(states) * scale, batch, length)
+        key = self._split_heads(self.key(states), batch, length)
+        value = self._split_heads(self.value(states), batch, length)
 
         scores = ops.cast(ops.einsum("bhqd,bhkd->bhqk", query, key), "float32")
         # expand_dims, not [:, None, None, :]: TFLite has no builtin for new-axis slicing.
@@ -95,12 +101,13 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         dropped = self.dropout_layer(ops.cast(probabilities, self.compute_dtype), training=training)
         context = ops.einsum("bhqk,bhkd->bhqd", dropped, value)
         context = ops.transpose(context, (0, 2, 1, 3))
-        batch, length = ops.shape(context)[0], ops.shape(context)[1]
-        context = ops.reshape(context, (batch, length, self.hidden_size))
-        return self.output_dense(context), probabilities
+        output = self.output_dense(ops.reshape(context, (-1, self.hidden_size)))
+        if not flat_input:
+            output = ops.reshape(output, (batch, length, self.hidden_size))
+        return output, probabilities
 
-    def compute_output_shape(self, hidden_states_shape, padding_mask_shape=None):
-        batch, length = hidden_states_shape[0], hidden_states_shape[1]
+    def compute_output_shape(self, hidden_states_shape, padding_mask_shape):
+        batch, length = padding_mask_shape[0], padding_mask_shape[1]
         return hidden_states_shape, (batch, self.num_heads, length, length)
 
     def get_config(self):

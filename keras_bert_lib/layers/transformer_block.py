@@ -119,14 +119,18 @@ class TransformerBlock(keras.layers.Layer):
         self.built = True
 
     def call(self, hidden_states, padding_mask, training=None):
-        attended, probabilities = self.attention(hidden_states, padding_mask, training=training)
+        # Flattened to `[batch * seq, hidden]` inside, so each Dense is one MatMul (see
+        # `MultiHeadSelfAttention.call`).
+        batch, length = ops.shape(padding_mask)[0], ops.shape(padding_mask)[1]
+        states = ops.reshape(hidden_states, (-1, self.hidden_size))
+        attended, probabilities = self.attention(states, padding_mask, training=training)
         attended = self.attention_dropout_layer(attended, training=training)
-        hidden_states = self._add_and_norm(self.attention_layer_norm, hidden_states, attended)
+        states = self._add_and_norm(self.attention_layer_norm, states, attended)
 
-        feed_forward = self.output_dense(self.intermediate_dense(hidden_states))
+        feed_forward = self.output_dense(self.intermediate_dense(states))
         feed_forward = self.output_dropout_layer(feed_forward, training=training)
-        hidden_states = self._add_and_norm(self.output_layer_norm, hidden_states, feed_forward)
-        return hidden_states, probabilities
+        states = self._add_and_norm(self.output_layer_norm, states, feed_forward)
+        return ops.reshape(states, (batch, length, self.hidden_size)), probabilities
 
     def _add_and_norm(self, layer_norm, residual, update):
         # The residual sum is formed in float32, where the LayerNorm computes.
