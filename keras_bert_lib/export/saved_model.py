@@ -2,8 +2,10 @@
 
 `export_saved_model(model, directory)` writes one SavedModel with three signatures (see
 `signatures.py`): `serving_default` (raw strings), `serve_token_ids` (int32 features) and
-`tokenize`. The weights are stored once: the module saves the Keras variables themselves,
-which Keras' own `model.export` stores twice (once per tracked path).
+`tokenize`. The weights are constants of the serving graph, stored once: a request reads no
+variables (on the reference checkpoint, 620 ops instead of 936 per batch-1 request). A model
+whose weights pass `FROZEN_WEIGHTS_LIMIT` keeps them as variables, since a graph holds at
+most 2 GB.
 
 TF Serving r2.20 links tensorflow-text 2.20; `op_check.unregistered_ops` lists any op of the
 graph that the running TensorFlow + tensorflow-text do not know.
@@ -23,6 +25,12 @@ SERVE_TOKEN_IDS = "serve_token_ids"
 TOKENIZE = "tokenize"
 WARMUP_FILE = Path("assets.extra") / "tf_serving_warmup_requests"
 DEFAULT_WARMUP_TEXTS = ("A short warm-up request.", "A second, somewhat longer warm-up request.")
+FROZEN_WEIGHTS_LIMIT = 1_500_000_000  # bytes; BERT-large in float32 is 1.34 GB
+
+
+def weight_bytes(model) -> int:
+    """The size of `model`'s weights in bytes."""
+    return sum(int(np.prod(v.shape)) * np.dtype(v.dtype).itemsize for v in model.variables)
 
 
 def export_saved_model(model, directory, pair=False, warmup_texts=DEFAULT_WARMUP_TEXTS) -> Path:
@@ -47,7 +55,8 @@ def export_saved_model(model, directory, pair=False, warmup_texts=DEFAULT_WARMUP
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise FileExistsError(f"{directory} exists and is not empty; export to a new version.")
-    module = ServingModule(model, pair=pair)
+    frozen_weights = weight_bytes(model) <= FROZEN_WEIGHTS_LIMIT
+    module = ServingModule(model, pair=pair, frozen_weights=frozen_weights)
     signatures = {
         SERVING_DEFAULT: module.serve_text.get_concrete_function(),
         SERVE_TOKEN_IDS: module.serve_token_ids.get_concrete_function(),

@@ -26,9 +26,10 @@ def _offsets_packer(preprocessor, truncation):
     )
 
 
-def tagged_tokens(model, preprocessor, texts) -> dict:
+def tagged_tokens(model, preprocessor, texts, run_model) -> dict:
     """`BertTokenClassifier` outputs per wordpiece of each text, with offsets (from
-    `preprocessor`: the model's, or its TFLite-mode twin).
+    `preprocessor`: the model's, or its TFLite-mode twin); `run_model(features)` runs the
+    model (see `ServingModule`).
 
     Returns a dict of `[batch, length]` tensors (length: the longest text in the request):
     `logits` (`[batch, length, tags]`), `tag_ids` and `tags` (the predicted tag at the
@@ -42,7 +43,7 @@ def tagged_tokens(model, preprocessor, texts) -> dict:
     offsets = _offsets_packer(preprocessor, preprocessor.packer.truncation)
     starts = offsets(starts)["token_ids"][:, :keep]
     ends = offsets(ends)["token_ids"][:, :keep]
-    logits = model(features, training=False)
+    logits = run_model(features)
     probabilities = tf.nn.softmax(logits, axis=-1)
     # A wordpiece starts a word when characters were skipped (whitespace) since the previous
     # piece ended; the first piece follows [CLS], whose end is -1.
@@ -108,8 +109,9 @@ def best_spans(start_logits, end_logits, is_context, max_answer_length=MAX_ANSWE
     return first // length, first % length, tf.where(found, probability, 0.0), found
 
 
-def answer_spans(model, preprocessor, questions, contexts, cut_answers=True) -> dict:
-    """`BertSpanLabeler` answers: the best span of each context, cut from it.
+def answer_spans(model, preprocessor, questions, contexts, run_model, cut_answers=True) -> dict:
+    """`BertSpanLabeler` answers: the best span of each context, cut from it;
+    `run_model(features)` runs the model (see `ServingModule`).
 
     Returns a dict: `answer` (string; only with `cut_answers`, as TFLite has no string
     slicing), `answer_start`, `answer_end` (character offsets into the context; 0 and 0
@@ -120,7 +122,7 @@ def answer_spans(model, preprocessor, questions, contexts, cut_answers=True) -> 
     features = trim_padding(features)
     keep = tf.shape(features["token_ids"])[1]
     char_start, char_end = char_start[:, :keep], char_end[:, :keep]
-    logits = model(features, training=False)
+    logits = run_model(features)
     start, end, score, found = best_spans(
         logits["start_logits"], logits["end_logits"], char_start >= 0
     )

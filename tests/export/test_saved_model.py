@@ -6,8 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import tensorflow as tf
+from tensorflow.core.protobuf import saved_model_pb2
 from tensorflow_serving.apis import prediction_log_pb2
 
+from keras_bert_lib.export import saved_model
 from keras_bert_lib.export.op_check import graph_ops, unregistered_ops
 from keras_bert_lib.export.repository import (
     export_to_repository,
@@ -85,15 +87,43 @@ def test_pair_and_sentence_encoder_and_regression_exports(tmp_path):
     )
 
 
-def test_weights_are_stored_once(classifier, exported):
-    reader = tf.train.load_checkpoint(str(exported / "variables" / "variables"))
+def float_constant_shapes(directory):
+    """Shapes of the float32 tensors stored as constants in the SavedModel's graphs."""
+    proto = saved_model_pb2.SavedModel.FromString((directory / "saved_model.pb").read_bytes())
+    shapes = []
+    for meta_graph in proto.meta_graphs:
+        graph = meta_graph.graph_def
+        for node in [*graph.node, *(n for f in graph.library.function for n in f.node_def)]:
+            tensor = node.attr["value"].tensor
+            is_float = node.op == "Const" and tensor.dtype == tf.float32.as_datatype_enum
+            if is_float and tensor.tensor_content:
+                shapes.append(tuple(d.size for d in tensor.tensor_shape.dim))
+    return shapes
+
+
+def stored_variable_shapes(directory):
+    reader = tf.train.load_checkpoint(str(directory / "variables" / "variables"))
     dtypes = reader.get_variable_to_dtype_map()
-    stored = sorted(
-        tuple(shape)
-        for name, shape in reader.get_variable_to_shape_map().items()
-        if dtypes[name] == tf.float32
-    )
-    assert stored == sorted(tuple(w.shape) for w in classifier.weights)
+    shapes = reader.get_variable_to_shape_map().items()
+    return [tuple(shape) for name, shape in shapes if dtypes[name] == tf.float32]
+
+
+def test_weights_are_constants_stored_once_and_read_by_no_request(classifier, exported):
+    weights = sorted(tuple(w.shape) for w in classifier.weights)
+    assert sorted(float_constant_shapes(exported)) == weights
+    assert stored_variable_shapes(exported) == []
+    assert not graph_ops(exported) & {"VarHandleOp", "ReadVariableOp"}
+
+
+def test_weights_past_the_graph_limit_stay_variables_stored_once(classifier, tmp_path, monkeypatch):
+    monkeypatch.setattr(saved_model, "FROZEN_WEIGHTS_LIMIT", 0)
+    directory = export_saved_model(classifier, tmp_path / "1")
+    weights = sorted(tuple(w.shape) for w in classifier.weights)
+    assert sorted(stored_variable_shapes(directory)) == weights
+    assert float_constant_shapes(directory) == []
+    outputs = run_in_fresh_process(directory, "serving_default", {"text": np.array(TEXTS)})
+    logits = classifier.predict(TEXTS, verbose=0)
+    np.testing.assert_allclose(outputs["logits"], logits, atol=1e-5, rtol=0)
 
 
 def test_warmup_requests_cover_every_signature_and_run(exported):
