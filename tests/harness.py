@@ -44,13 +44,19 @@ def assert_config_round_trip(layer, *call_args):
 
 
 def assert_keras_file_round_trip(model, inputs, tmp_path):
-    """Saving to `.keras` and loading gives a model of the same class with identical outputs."""
+    """Saving to `.keras` and loading gives a model of the same class with the same outputs.
+
+    Equal to float32 rounding, not bit for bit: under `predict`, oneDNN's fused MatMul +
+    BiasAdd can round two instances of one graph differently in the same process (1e-6 on
+    outputs near 5; bit-identical with `TF_ENABLE_ONEDNN_OPTS=0`). A weight not restored
+    moves outputs by orders of magnitude more.
+    """
     expected = model.predict(inputs, verbose=0)
     path = tmp_path / "model.keras"
     model.save(path)
     loaded = keras.saving.load_model(path)
     assert type(loaded) is type(model)
-    assert_allclose_outputs(loaded.predict(inputs, verbose=0), expected, atol=0)
+    assert_allclose_outputs(loaded.predict(inputs, verbose=0), expected, atol=1e-5)
     return loaded
 
 
