@@ -1,6 +1,6 @@
 """Every speed benchmark in one command: ours and the peers interleaved, one table of ratios.
 
-    python -m benchmarks                     # or `make bench`; about N minutes on 2 cores
+    python -m benchmarks                     # or `make bench`; about 11 minutes on 2 cores
     python -m benchmarks --smoke             # seconds: checks that every section runs
 
 Sections (`--sections`):
