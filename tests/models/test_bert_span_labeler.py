@@ -85,16 +85,20 @@ def test_contexts_far_longer_than_the_window_and_the_position_table(trained):
     assert answer["start"] == context.index("Denver")
 
 
-def test_save_and_load_give_identical_answers(trained, tmp_path):
+def test_save_and_load_give_the_same_answers(trained, tmp_path):
     path = tmp_path / "reader.keras"
     trained.save(path)
     loaded = BertSpanLabeler.from_checkpoint(path)
     assert loaded.doc_stride == 4 and loaded.get_config() == trained.get_config()
     contexts = contexts_with_answer()[:5]
     windows = trained.windows([QUESTION] * 5, contexts)
+    # To float32 rounding: see `tests/harness.py: assert_keras_file_round_trip`.
     for a, b in zip(trained.predict_logits(windows), loaded.predict_logits(windows), strict=True):
-        np.testing.assert_array_equal(a, b)
-    assert trained.predict([QUESTION] * 5, contexts) == loaded.predict([QUESTION] * 5, contexts)
+        np.testing.assert_allclose(a, b, atol=1e-5, rtol=0)
+    for a, b in zip(trained.predict([QUESTION] * 5, contexts),
+                    loaded.predict([QUESTION] * 5, contexts), strict=True):  # fmt: skip
+        assert (a["text"], a["start"], a["end"]) == (b["text"], b["start"], b["end"])
+        assert a["score"] == pytest.approx(b["score"], abs=1e-6)
 
 
 def test_bad_input_is_named(trained):
