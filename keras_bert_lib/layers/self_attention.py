@@ -85,7 +85,7 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         # tensordot, about ten shape ops around its MatMul, which a batch-1 request pays
         # per projection (in TF Serving's session, per op).
         flat_input = len(hidden_states.shape) == 2
-        batch, length = ops.shape(padding_mask)[0], ops.shape(padding_mask)[1]
+        batch, length = ops.shape(padding_mask)[:2]
         states = hidden_states if flat_input else ops.reshape(hidden_states, (-1, self.hidden_size))
         scale = ops.cast(1.0 / float(self.head_size) ** 0.5, self.compute_dtype)
         query = self._split_heads(self.query(states) * scale, batch, length)

@@ -121,7 +121,7 @@ class TransformerBlock(keras.layers.Layer):
     def call(self, hidden_states, padding_mask, training=None):
         # Flattened to `[batch * seq, hidden]` inside, so each Dense is one MatMul (see
         # `MultiHeadSelfAttention.call`).
-        batch, length = ops.shape(padding_mask)[0], ops.shape(padding_mask)[1]
+        batch, length = ops.shape(padding_mask)[:2]
         states = ops.reshape(hidden_states, (-1, self.hidden_size))
         attended, probabilities = self.attention(states, padding_mask, training=training)
         attended = self.attention_dropout_layer(attended, training=training)
