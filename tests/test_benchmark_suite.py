@@ -38,6 +38,8 @@ def test_smoke_run_writes_every_section(tmp_path, shared_data, reference_dir):
     assert (tmp_path / "benchmarks.png").stat().st_size > 10_000
     encoder = report["details"]["encoder"]["batch 2 x 16"]
     assert set(encoder["sequences_per_second"]) == {
+        "GEMMs alone (oneDNN)",
+        "ours (graph)",
         "ours (XLA)",
         "keras-hub (XLA)",
         "ONNX Runtime",
