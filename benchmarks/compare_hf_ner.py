@@ -17,7 +17,9 @@ of one seed is the libraries' and not the batch order's. `--group-by-length` tra
 with its default length grouping instead (a separate, reported gain). `--hf-head-init
 truncated` draws the transformers head from a normal at 0.02 truncated at two standard
 deviations (what our task heads used before they took transformers' plain normal), to
-test that one difference alone.
+test that one difference alone. `--dropout 0` turns every dropout off on both sides: what
+is left between them is then the whole pipeline (batches, schedule, decoding), not the
+random masks.
 """
 
 import argparse
@@ -38,19 +40,31 @@ from hugging_face_recipe import (
 )
 from seqeval.metrics import f1_score, precision_score, recall_score
 
-from keras_bert_lib import BertTokenClassifier, BertTokenizer
+from keras_bert_lib import BertEncoder, BertTokenClassifier, BertTokenizer
 from keras_bert_lib.checkpoints import reference_checkpoint_path
+from keras_bert_lib.checkpoints.loading import read_checkpoint
 from keras_bert_lib.data.conll import read_conll
 from keras_bert_lib.models.word_windows import encode_words
+from keras_bert_lib.text import BertPreprocessor
 
 
 def run_ours(args, train, dev, tags, checkpoint):
     import keras
 
     keras.utils.set_random_seed(args.seed)
-    model = BertTokenClassifier.from_checkpoint(
-        checkpoint, tag_names=tags, sequence_length=args.sequence_length
-    )
+    if args.dropout is None:
+        model = BertTokenClassifier.from_checkpoint(
+            checkpoint, tag_names=tags, sequence_length=args.sequence_length
+        )
+    else:
+        config, weights = read_checkpoint(checkpoint)
+        config = config.replace(hidden_dropout=args.dropout, attention_dropout=args.dropout)
+        model = BertTokenClassifier(
+            BertEncoder.from_weights(config, weights, str(checkpoint)),
+            tags,
+            preprocessor=BertPreprocessor.from_checkpoint(checkpoint, args.sequence_length),
+            dropout=args.dropout,
+        )
     model.compile(learning_rate=args.learning_rate)
     start = time.perf_counter()
     model.fit_words(
@@ -73,8 +87,14 @@ def run_hugging_face(args, train, dev, tags, checkpoint):
     torch.manual_seed(args.seed)
     torch.set_num_threads(os.cpu_count())
     tokenizer = transformers.AutoTokenizer.from_pretrained(str(checkpoint))
+    dropout = {}
+    if args.dropout is not None:
+        dropout = dict.fromkeys(
+            ("hidden_dropout_prob", "attention_probs_dropout_prob", "classifier_dropout"),
+            args.dropout,
+        )
     model = transformers.BertForTokenClassification.from_pretrained(
-        str(checkpoint), num_labels=len(tags)
+        str(checkpoint), num_labels=len(tags), **dropout
     )
     if args.hf_head_init == "truncated":
         std = model.config.initializer_range
@@ -148,6 +168,13 @@ def main():
         help="ours with its length-grouped batches (unpaired with the transformers side)",
     )
     parser.add_argument("--hf-head-init", choices=("normal", "truncated"), default="normal")
+    parser.add_argument(
+        "--dropout",
+        type=float,
+        default=None,
+        help="every dropout of both sides (encoder, attention, head); default: the checkpoint's "
+        "and the head's 0.1",
+    )
     add_sides_flag(parser)
     parser.add_argument("--output", type=Path, default=None, help="write the results as JSON")
     args = parser.parse_args()
