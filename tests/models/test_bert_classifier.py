@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 from keras_bert_lib import BertClassifier, BertConfig, BertEncoder, BertPreprocessor, BertTokenizer
+from tests.harness import ROUND_TRIP_ATOL, assert_allclose_outputs
 
 VOCAB = [
     "[PAD]",
@@ -96,9 +97,9 @@ def test_bounded_regression_learns_stays_in_range_and_round_trips(tmp_path):
     model.save(tmp_path / "regressor.keras")
     loaded = BertClassifier.from_checkpoint(tmp_path / "regressor.keras")
     assert loaded.score_range == (0.0, 5.0)
-    np.testing.assert_allclose(
-        loaded.predict(TEXTS, verbose=0), model.predict(TEXTS, verbose=0), atol=1e-5, rtol=0
-    )  # to float32 rounding: see tests/harness.py
+    assert_allclose_outputs(
+        loaded.predict(TEXTS, verbose=0), model.predict(TEXTS, verbose=0), atol=ROUND_TRIP_ATOL
+    )
 
     with pytest.raises(ValueError, match=r"score_range \[0.0, 5.0\]; got \[5.5\]"):
         model.fit(["good"], np.array([5.5]), verbose=0)
@@ -118,7 +119,7 @@ def test_saved_model_predicts_identically(tmp_path):
         warnings.simplefilter("always")
         loaded = BertClassifier.from_checkpoint(tmp_path / "classifier.keras")
     assert [str(w.message) for w in caught if "optimizer" in str(w.message)] == []
-    np.testing.assert_allclose(loaded.predict(TEXTS, verbose=0), expected, atol=1e-5, rtol=0)
+    assert_allclose_outputs(loaded.predict(TEXTS, verbose=0), expected, atol=ROUND_TRIP_ATOL)
     assert loaded.num_classes == 2 and loaded.preprocessor.sequence_length == 32
     # The file holds the weights, not AdamW's two moments per weight; the model in memory
     # keeps its trained optimizer.

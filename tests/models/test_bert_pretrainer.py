@@ -9,6 +9,7 @@ import pytest
 
 from keras_bert_lib import BertConfig, BertEncoder
 from keras_bert_lib.models.bert_pretrainer import BertPretrainer
+from tests.harness import ROUND_TRIP_ATOL, assert_allclose_outputs
 
 RNG = np.random.default_rng(0)
 FEATURES = {
@@ -97,7 +98,7 @@ def test_save_load_and_mlm_only(tmp_path):
     loaded = BertPretrainer.from_checkpoint(tmp_path / "p.keras")
     for name, value in model.predict_on_batch(FEATURES).items():
         actual = loaded.predict_on_batch(FEATURES)[name]
-        np.testing.assert_allclose(actual, value, atol=1e-5, rtol=0)
+        assert_allclose_outputs(actual, value, atol=ROUND_TRIP_ATOL)
     mlm_only = tiny(next_sentence=False)
     assert list(mlm_only.predict_on_batch(FEATURES)) == ["mlm_logits"]
     assert "cls.seq_relationship.weight" not in mlm_only.head_variables()

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from keras_bert_lib import BertConfig, BertEncoder, BertPreprocessor, BertSpanLabeler, BertTokenizer
+from tests.harness import ROUND_TRIP_ATOL, assert_allclose_outputs
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "who", "won", "?", "denver", "lost",
          "carolina", "played", "and", "then", "."]  # fmt: skip
@@ -92,9 +93,8 @@ def test_save_and_load_give_the_same_answers(trained, tmp_path):
     assert loaded.doc_stride == 4 and loaded.get_config() == trained.get_config()
     contexts = contexts_with_answer()[:5]
     windows = trained.windows([QUESTION] * 5, contexts)
-    # To float32 rounding: see `tests/harness.py: assert_keras_file_round_trip`.
     for a, b in zip(trained.predict_logits(windows), loaded.predict_logits(windows), strict=True):
-        np.testing.assert_allclose(a, b, atol=1e-5, rtol=0)
+        assert_allclose_outputs(a, b, atol=ROUND_TRIP_ATOL)
     for a, b in zip(trained.predict([QUESTION] * 5, contexts),
                     loaded.predict([QUESTION] * 5, contexts), strict=True):  # fmt: skip
         assert (a["text"], a["start"], a["end"]) == (b["text"], b["start"], b["end"])

@@ -5,6 +5,7 @@ import tensorflow as tf
 
 from keras_bert_lib import BertConfig, BertEncoder
 from keras_bert_lib.text import BertPreprocessor, BertTokenizer
+from tests.harness import ROUND_TRIP_ATOL, assert_allclose_outputs
 from tests.text.test_bert_tokenizer import VOCAB, ids_of
 
 CLS, SEP = VOCAB.index("[CLS]"), VOCAB.index("[SEP]")
@@ -75,7 +76,7 @@ def test_keras_model_on_raw_strings_saves_and_loads_with_the_vocabulary_asset(tm
     expected = model.predict(texts, verbose=0)
     model.save(tmp_path / "model.keras")
     loaded = keras.saving.load_model(tmp_path / "model.keras")
-    np.testing.assert_allclose(loaded.predict(texts, verbose=0), expected, atol=1e-5, rtol=0)
+    assert_allclose_outputs(loaded.predict(texts, verbose=0), expected, atol=ROUND_TRIP_ATOL)
 
 
 def test_config_round_trip_and_from_checkpoint(reference_dir):
