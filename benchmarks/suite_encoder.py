@@ -66,8 +66,8 @@ def run(settings) -> tuple[list, dict]:
         ceiling = rates[GEMMS] * flops / 1e9 / peak
         ratios.append(ratio("encoder", f"{shape}: {GEMMS} / {PEAK} (ceiling)", ceiling))
         measured = {PEAK: rates[ours] * flops / 1e9 / peak}
-        measured |= {name: rates[ours] / rates[name] for name in rates if name not in OURS}
-        measured.pop(GEMMS)
+        peers = [name for name in rates if name not in (*OURS, GEMMS)]
+        measured |= {name: rates[ours] / rates[name] for name in peers}
         for name, value in measured.items():
             bar = BARS.get(name) if index == 0 else None
             ratios.append(ratio("encoder", f"{shape}: {ours} / {name}", value, bar))
