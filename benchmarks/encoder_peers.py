@@ -1,6 +1,6 @@
 """Encoder forward passes to time side by side: ours, keras-hub, ONNX Runtime, PyTorch, and
 what they are measured against: the fp32 GEMM peak (`gemm_peak_runner`) and the encoder's
-matrix products alone (`gemm_chain_runner`, the ceiling on the same kernels).
+matrix products alone (`matrix_products`, the ceiling on the same kernels).
 
 Each `*_runner` takes a `BertConfig` and a batch (`token_ids`, `segment_ids`,
 `padding_mask`, int32 NumPy) and returns a zero-argument callable that runs one forward
@@ -37,46 +37,57 @@ def gemm_peak_runner(size: int):
     return (lambda: product().numpy()), 2.0 * size**3
 
 
-def gemm_chain_runner(config: BertConfig, batch_size: int, length: int, jit_compile: bool):
+def matrix_products(config: BertConfig, batch_size: int, length: int):
     """The encoder's matrix products alone, at their own shapes and in their order (per layer:
     query, key, value and output projections, both feed-forward products, and attention's
     two batched products), with no bias, softmax, LayerNorm, GELU or layout change. Each
-    product reads the previous one's result, as in the encoder. Its rate bounds what an
+    product reads the previous one's result, as in the encoder. Their time bounds what an
     encoder built on the same kernels can reach: the rest of the layer only adds time.
-    Its FLOPs are `forward_flops`'s but the pooler's one-row product (a millionth of them).
+    Their FLOPs are `forward_flops`'s but the pooler's one-row product (a millionth of them).
 
-    Example:
-        run = gemm_chain_runner(BertConfig.from_preset("bert_base"), 8, 128, jit_compile=False)
+    Returns a function of `[batch_size * any length, hidden]` float32 (a tensor, eager or in a
+    graph) -> the scalar sum of the last layer's output. The weights are NumPy constants, so
+    a graph holds them as constants as a frozen SavedModel does; `length` only scales them to
+    keep the values near 1 through every layer.
     """
     rng = np.random.default_rng(0)
-    hidden, inner = config.hidden_size, config.intermediate_size
-    heads, rows = config.num_heads, batch_size * length
-
-    def weight(rows_in, columns, scale=1.0):  # values stay near 1 through every layer
-        values = rng.standard_normal((rows_in, columns), dtype=np.float32)
-        return tf.constant((values * scale / np.sqrt(rows_in)).astype(np.float32))
-
+    hidden, inner, heads = config.hidden_size, config.intermediate_size, config.num_heads
     head_size = hidden // heads
+
+    def weight(rows_in, columns, scale=1.0):
+        values = rng.standard_normal((rows_in, columns), dtype=np.float32)
+        return (values * scale / np.sqrt(rows_in)).astype(np.float32)
+
     layers = [
         {"q": weight(hidden, hidden), "k": weight(hidden, hidden, head_size**-0.5),
          "v": weight(hidden, hidden, length**-0.5), "o": weight(hidden, hidden),
          "up": weight(hidden, inner), "down": weight(inner, hidden)}
         for _ in range(config.num_layers)
     ]  # fmt: skip
-    x = tf.constant(rng.standard_normal((rows, hidden), dtype=np.float32))
 
     def split(t):  # [rows, hidden] -> [batch, heads, length, head size], a free reshape here
-        return tf.reshape(t, (batch_size, heads, length, head_size))
+        return tf.reshape(t, (batch_size, heads, -1, head_size))
 
-    @tf.function(jit_compile=jit_compile)
     def products(hidden_states):
         for w in layers:
             q, k, v = (split(tf.matmul(hidden_states, w[n])) for n in ("q", "k", "v"))
             context = tf.matmul(tf.matmul(q, k, transpose_b=True), v)
-            attended = tf.matmul(tf.reshape(context, (rows, hidden)), w["o"])
+            attended = tf.matmul(tf.reshape(context, (-1, hidden)), w["o"])
             hidden_states = tf.matmul(tf.matmul(attended, w["up"]), w["down"])
         return tf.reduce_sum(hidden_states)
 
+    return products
+
+
+def gemm_chain_runner(config: BertConfig, batch_size: int, length: int, jit_compile: bool):
+    """`matrix_products` at `batch_size x length` as a `tf.function`: a zero-argument callable.
+
+    Example:
+        run = gemm_chain_runner(BertConfig.from_preset("bert_base"), 8, 128, jit_compile=False)
+    """
+    products = tf.function(matrix_products(config, batch_size, length), jit_compile=jit_compile)
+    rows = np.random.default_rng(1).standard_normal((batch_size * length, config.hidden_size))
+    x = tf.constant(rows.astype(np.float32))
     return lambda: products(x).numpy()
 
 

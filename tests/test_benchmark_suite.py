@@ -45,4 +45,12 @@ def test_smoke_run_writes_every_section(tmp_path, shared_data, reference_dir):
         "ONNX Runtime",
         "PyTorch",
     }
+    assert set(report["details"]["serving"]["median_ms"]) == {
+        "ONNX Runtime",
+        "SavedModel",
+        "TFLite",
+        "TFLite dynamic int8",
+        "TF matrix products alone",
+        "LiteRT matrix products alone",
+    }
     assert "verdict" in completed.stdout

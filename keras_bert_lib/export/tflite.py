@@ -12,6 +12,7 @@ TFLite lacks). On 183,914 corpus texts the two differ on 0.018% (see `BertTokeni
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import tensorflow as tf
@@ -144,11 +145,20 @@ def _representative_dataset(texts, pair, names):
     return generate
 
 
-def load_interpreter(model) -> InterpreterWithCustomOps:
-    """A LiteRT interpreter with the tensorflow-text ops, from `.tflite` bytes or a path."""
+def load_interpreter(model, num_threads: int | None = None) -> InterpreterWithCustomOps:
+    """A LiteRT interpreter with the tensorflow-text ops, from `.tflite` bytes or a path.
+
+    Args:
+        model: the `.tflite` file's bytes, or its path.
+        num_threads: int. Threads for the kernels (XNNPACK's included). Default: every core
+            of this machine, as ONNX Runtime and TensorFlow use them; LiteRT's own default is
+            one thread (a BERT request on 2 cores: 6.0 ms with one, 3.8 ms with two).
+    """
     source = {"model_content": model} if isinstance(model, bytes) else {"model_path": str(model)}
     interpreter = InterpreterWithCustomOps(
-        custom_op_registerers=text.tflite_registrar.SELECT_TFTEXT_OPS, **source
+        custom_op_registerers=text.tflite_registrar.SELECT_TFTEXT_OPS,
+        num_threads=num_threads or os.cpu_count(),
+        **source,
     )
     interpreter.allocate_tensors()
     return interpreter

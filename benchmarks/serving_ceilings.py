@@ -1,0 +1,52 @@
+"""What each serving runtime's own matrix products cost for one request: the ceilings of the
+serving bars.
+
+A batch-1 request runs the encoder's matrix products (`encoder_peers.matrix_products`: per
+layer six projections and attention's two batched products) on as many rows as the request
+has pieces. Timed alone at each request's length, with no tokenizer, embeddings, bias,
+softmax, LayerNorm or GELU, they bound what any model served by the same runtime can reach:
+
+- `session_products`: TensorFlow's kernels through a TF1 session with the weights as graph
+  constants, as TF Serving runs our frozen SavedModel;
+- `litert_products`: LiteRT's kernels (XNNPACK), as a `.tflite` file runs.
+
+Each returns `run(rows)` for float32 rows `[pieces, hidden]`.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+from encoder_peers import matrix_products
+
+from keras_bert_lib import BertConfig
+from keras_bert_lib.export.tflite import convert_concrete_functions, load_interpreter
+
+# Scales the value weights (`matrix_products`' `length`): a typical SST-2 request's pieces.
+TYPICAL_PIECES = 24
+
+
+def session_products(config: BertConfig):
+    graph = tf.Graph()
+    with graph.as_default():
+        rows = tf.compat.v1.placeholder(tf.float32, [None, config.hidden_size])
+        total = matrix_products(config, 1, TYPICAL_PIECES)(rows)
+    session = tf.compat.v1.Session(graph=graph)
+    return lambda values: session.run(total, {rows: values})
+
+
+def litert_products(config: BertConfig, directory: Path):
+    spec = tf.TensorSpec([None, config.hidden_size], tf.float32, name="rows")
+    products = tf.function(matrix_products(config, 1, TYPICAL_PIECES), input_signature=[spec])
+    module = tf.Module()
+    module.products = products
+    path = Path(directory) / "matrix_products.tflite"
+    path.write_bytes(convert_concrete_functions([products.get_concrete_function()], module))
+    runner = load_interpreter(path).get_signature_runner()
+    return lambda values: runner(rows=values)
+
+
+def rows_of(lengths: list[int], hidden: int) -> list[np.ndarray]:
+    """Random float32 rows, one `[length, hidden]` array per request."""
+    rng = np.random.default_rng(0)
+    return [rng.standard_normal((n, hidden), dtype=np.float32) for n in lengths]
