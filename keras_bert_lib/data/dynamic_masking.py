@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from keras_bert_lib.data.pipeline_options import without_autotune
+
 
 def mask_tokens(features, special_ids, vocab_size, max_predictions, mask_probability, seed):
     """Masks a packed batch. Returns `(x, y, sample_weight)` for
@@ -114,4 +116,5 @@ def masked_lm_dataset(
             preprocessor(batch), special_ids, vocab_size, max_predictions, mask_probability, key
         )
 
-    return dataset.map(mask, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+    dataset = dataset.map(mask, num_parallel_calls=tf.data.AUTOTUNE)
+    return without_autotune(dataset.prefetch(tf.data.AUTOTUNE))

@@ -26,6 +26,7 @@ from pathlib import Path
 import tensorflow as tf
 
 from keras_bert_lib.atomic_files import replace_atomically
+from keras_bert_lib.data.pipeline_options import without_autotune
 
 INT_FEATURES = ("token_ids", "segment_ids", "padding_mask")
 MASK_FEATURES = ("mask_positions", "mask_ids")
@@ -163,7 +164,7 @@ def pretraining_dataset(
     dataset = dataset.batch(batch_size, drop_remainder=drop_remainder).map(
         lambda features: to_training_batch(features, next_sentence)
     )
-    return dataset.prefetch(tf.data.AUTOTUNE)
+    return without_autotune(dataset.prefetch(tf.data.AUTOTUNE))
 
 
 def interleaved_shards(files, seed=0, cycle_length=64) -> tf.data.Dataset:

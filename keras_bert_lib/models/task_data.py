@@ -15,6 +15,8 @@ from collections.abc import Callable
 import numpy as np
 import tensorflow as tf
 
+from keras_bert_lib.data.pipeline_options import without_autotune
+
 # Training batches are drawn from pools of this many batches whose examples are sorted by
 # length, so each batch holds texts of similar length (Hugging Face Trainer's `group_by_length`
 # uses 50); the batches are then shuffled. On SST-2 the mean padded length drops from 40 tokens
@@ -138,10 +140,10 @@ class TaskData:
                 dataset = self._length_grouped_batches(dataset, batch_size, seed)
                 batches = math.ceil(num_examples(x) / batch_size)
                 dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches))
-                return dataset.prefetch(tf.data.AUTOTUNE)
+                return without_autotune(dataset.prefetch(tf.data.AUTOTUNE))
             dataset = dataset.batch(batch_size)
         dataset = dataset.map(self._preprocess_element, num_parallel_calls=tf.data.AUTOTUNE)
-        return dataset.prefetch(tf.data.AUTOTUNE)
+        return without_autotune(dataset.prefetch(tf.data.AUTOTUNE))
 
     def training(
         self, x, y, sample_weight, batch_size, shuffle, seed, group_by_length

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
+from keras_bert_lib.data.pipeline_options import without_autotune
 from keras_bert_lib.models.inter_sentence_scorer import NO_SENTENCE
 
 
@@ -58,4 +59,4 @@ def document_batches(embeddings, labels=None, batch_size=16, shuffle=False, seed
         return x, labels[0].to_tensor(default_value=float(NO_SENTENCE))
 
     dataset = dataset.ragged_batch(batch_size)
-    return dataset.map(dense).prefetch(tf.data.AUTOTUNE)
+    return without_autotune(dataset.map(dense).prefetch(tf.data.AUTOTUNE))
