@@ -12,7 +12,12 @@ from keras_bert_lib import BertConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from encoder_peers import matrix_products  # noqa: E402
-from serving_ceilings import litert_products, rows_of, session_products  # noqa: E402
+from serving_ceilings import (  # noqa: E402
+    TYPICAL_PIECES,
+    litert_products,
+    rows_of,
+    session_products,
+)
 
 CONFIG = BertConfig(vocab_size=16, hidden_size=8, num_layers=2, num_heads=2, intermediate_size=16)
 
@@ -20,7 +25,7 @@ CONFIG = BertConfig(vocab_size=16, hidden_size=8, num_layers=2, num_heads=2, int
 def numpy_chain(config, rows):
     """The chain by hand, with the weights `matrix_products` draws (read from its graph)."""
     graph = (
-        tf.function(matrix_products(config, 1, 24))
+        tf.function(matrix_products(config, 1, TYPICAL_PIECES))
         .get_concrete_function(tf.TensorSpec([None, config.hidden_size], tf.float32))
         .graph
     )
