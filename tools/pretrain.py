@@ -74,6 +74,13 @@ def parse_args():
         "undo)",
     )
     parser.add_argument("--warmup-ratio", type=float, default=0.05)
+    parser.add_argument(
+        "--decay-ratio",
+        type=float,
+        default=None,
+        help="the rate stays at its peak after warmup and decays linearly over this last "
+        "fraction of the steps (default: decay from the end of warmup, BERT's)",
+    )
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adamw")
     parser.add_argument(
@@ -177,6 +184,7 @@ def build_pretrainer(args, vocab_size):
         jit_compile=args.jit_compile and not args.logical_cpus,
         learning_rate=args.learning_rate or (1e-3 if args.preset else None),
         warmup_ratio=args.warmup_ratio,
+        decay_ratio=args.decay_ratio,
         weight_decay=args.weight_decay,
         loss_weights={MLM: 1.0, NSP: nsp_weight} if model.next_sentence else None,
     )

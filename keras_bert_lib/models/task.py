@@ -117,6 +117,7 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
         metrics="auto",
         learning_rate=None,
         warmup_ratio=0.1,
+        decay_ratio=None,
         weight_decay=0.01,
         global_clipnorm="auto",
         decay_exclusions="auto",
@@ -127,7 +128,9 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
 
         `optimizer="auto"` (or `"adamw"`) builds AdamW (no decay on the `decay_exclusions`;
         gradients clipped to `global_clipnorm`, None for no clipping) with 10% linear warmup
-        and linear decay at `fit` time, when the number of steps is known; `"lamb"` builds
+        and linear decay at `fit` time, when the number of steps is known (with
+        `decay_ratio`, the rate stays at the peak until that last fraction of the steps,
+        then decays); `"lamb"` builds
         LAMB (`training.lamb.Lamb`) the same way. `"auto"` settings are the task's
         `default_*` attributes: learning rate 5e-5, clipping to norm 1 and no decay on
         LayerNorm and bias unless the task says otherwise. `loss` and `metrics` `"auto"`
@@ -142,6 +145,7 @@ class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
         self._optimizer_settings = dict(
             learning_rate=learning_rate or self.default_learning_rate,
             warmup_ratio=warmup_ratio,
+            decay_ratio=decay_ratio,
             weight_decay=weight_decay,
             global_clipnorm=(
                 self.default_global_clipnorm if global_clipnorm == "auto" else global_clipnorm

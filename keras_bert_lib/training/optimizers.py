@@ -60,6 +60,7 @@ def create_optimizer(
     learning_rate=5e-5,
     total_steps=1000,
     warmup_ratio=0.1,
+    decay_ratio=None,
     weight_decay=0.01,
     global_clipnorm=1.0,
     power=1.0,
@@ -76,6 +77,8 @@ def create_optimizer(
         learning_rate: float. Peak learning rate.
         total_steps: int. Number of optimizer updates of the whole run.
         warmup_ratio: float. Fraction of `total_steps` spent warming up.
+        decay_ratio: float or None. Fraction of `total_steps` over which the rate decays,
+            at the end, after a stretch at the peak; None decays from the end of warmup.
         weight_decay: float. Decoupled weight decay for all variables but the excluded.
         global_clipnorm: float or None. Clip gradients to this global norm.
         power: float. 1 for linear decay; other values for polynomial decay.
@@ -87,8 +90,15 @@ def create_optimizer(
     """
     if name not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {name!r}.")
+    warmup_steps = int(round(warmup_ratio * total_steps))
     schedule = WarmupPolynomialDecay(
-        learning_rate, total_steps, int(round(warmup_ratio * total_steps)), power=power
+        learning_rate,
+        total_steps,
+        warmup_steps,
+        power=power,
+        decay_steps=None
+        if decay_ratio is None
+        else min(max(1, int(round(decay_ratio * total_steps))), total_steps - warmup_steps),
     )
     if name == "lamb":
         return Lamb(

@@ -28,6 +28,24 @@ def test_polynomial_decay_and_config_round_trip():
         WarmupPolynomialDecay(1.0, total_steps=10, warmup_steps=11)
 
 
+def test_stable_stretch_before_a_final_decay():
+    schedule = WarmupPolynomialDecay(3e-4, total_steps=40, warmup_steps=4, decay_steps=10)
+    for step in range(45):
+        if step < 4:
+            expected = 3e-4 * step / 4
+        elif step < 30:
+            expected = 3e-4
+        else:
+            expected = 3e-4 * max(0.0, (40 - step) / 10)
+        assert float(schedule(step)) == pytest.approx(expected, rel=1e-6, abs=1e-12)
+    restored = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(schedule))
+    assert float(restored(35)) == pytest.approx(1.5e-4)
+    with pytest.raises(ValueError, match="decay_steps"):
+        WarmupPolynomialDecay(1.0, total_steps=40, warmup_steps=4, decay_steps=37)
+    with pytest.raises(ValueError, match="decay_steps"):
+        WarmupPolynomialDecay(1.0, total_steps=40, warmup_steps=4, decay_steps=0)
+
+
 @pytest.mark.parametrize("name", ["adamw", "lamb"])
 @pytest.mark.parametrize("decay_all", [False, True])
 def test_no_weight_decay_on_layer_norm_and_bias_unless_asked(name, decay_all):
