@@ -49,6 +49,20 @@ from keras_bert_lib.training.pretraining_scores import (
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_model_flags(parser)
+    add_optimizer_flags(parser)
+    add_run_flags(parser)
+    add_strategy_flags(parser)
+    args = parser.parse_args()
+    if args.dropout is not None and args.checkpoint:
+        parser.error("--dropout applies to a new model (--preset); a checkpoint keeps its own")
+    if args.mlm_only and args.nsp_loss_weight is not None:
+        parser.error("--nsp-loss-weight applies to a pretrainer with NSP, not --mlm-only")
+    return args
+
+
+def add_model_flags(parser):
+    """The data, the model to start from and its heads."""
     parser.add_argument("--train-data", type=Path, required=True, help="prefix of the shards")
     parser.add_argument("--valid-data", type=Path, required=True, help="prefix of the shards")
     source = parser.add_mutually_exclusive_group(required=True)
@@ -61,9 +75,27 @@ def parse_args():
         help="with --preset: hidden and attention dropout (default 0.1, BERT's); short runs "
         "learn faster with 0",
     )
-    parser.add_argument("--output-dir", type=Path, required=True)
+    parser.add_argument(
+        "--mlm-only",
+        action="store_true",
+        help="no next-sentence head or loss (RoBERTa style); a .keras pretrainer keeps its own",
+    )
+    parser.add_argument(
+        "--nsp-loss-weight",
+        type=float,
+        default=None,
+        help="the loss is MLM + this x NSP (default 1, BERT's)",
+    )
+    parser.add_argument(
+        "--freeze-encoder",
+        action="store_true",
+        help="train only the heads (e.g. a new MLM head on a checkpoint that has none)",
+    )
+
+
+def add_optimizer_flags(parser):
+    """Steps, batch and the optimizer's schedule."""
     parser.add_argument("--steps", type=int, default=6000)
-    parser.add_argument("--eval-every", type=int, default=500)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument(
         "--learning-rate",
@@ -83,22 +115,12 @@ def parse_args():
     )
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adamw")
-    parser.add_argument(
-        "--mlm-only",
-        action="store_true",
-        help="no next-sentence head or loss (RoBERTa style); a .keras pretrainer keeps its own",
-    )
-    parser.add_argument(
-        "--nsp-loss-weight",
-        type=float,
-        default=None,
-        help="the loss is MLM + this x NSP (default 1, BERT's)",
-    )
-    parser.add_argument(
-        "--freeze-encoder",
-        action="store_true",
-        help="train only the heads (e.g. a new MLM head on a checkpoint that has none)",
-    )
+
+
+def add_run_flags(parser):
+    """Output, scoring, backups, compilation and the seed."""
+    parser.add_argument("--output-dir", type=Path, required=True)
+    parser.add_argument("--eval-every", type=int, default=500)
     parser.add_argument(
         "--no-xla",
         dest="jit_compile",
@@ -114,13 +136,6 @@ def parse_args():
         "figures do not depend on --batch-size)",
     )
     parser.add_argument("--seed", type=int, default=0)
-    add_strategy_flags(parser)
-    args = parser.parse_args()
-    if args.dropout is not None and args.checkpoint:
-        parser.error("--dropout applies to a new model (--preset); a checkpoint keeps its own")
-    if args.mlm_only and args.nsp_loss_weight is not None:
-        parser.error("--nsp-loss-weight applies to a pretrainer with NSP, not --mlm-only")
-    return args
 
 
 def data_settings(prefix):
@@ -202,6 +217,58 @@ def save_encoder_directory(encoder, vocabulary, data_checkpoint, directory):
             shutil.copyfile(data_directory / name, directory / name)
 
 
+def fit_with_scores(model, args, output_dir, train_files, valid_files, shape, baseline):
+    """Trains for `--steps`, scoring the valid shards every `--eval-every` steps and
+    backing up as it goes; returns the `ValidScores` callback and the training seconds."""
+    seq_length, predictions = shape
+
+    def train():  # rebuilt per fit call: a resumed run then sees the same batches
+        return pretraining_dataset(
+            train_files,
+            seq_length,
+            predictions,
+            args.batch_size,
+            seed=args.seed,
+            next_sentence=model.next_sentence,
+        ).repeat()
+
+    valid = evaluation_dataset(
+        model, valid_files, seq_length, predictions, args.batch_size, args.max_valid_batches
+    )
+    scores = ValidScores(valid, baseline)
+    print(f"scoring {scores.examples} valid examples ({scores.steps} batches)", flush=True)
+    start = time.perf_counter()
+    model.fit(
+        train,
+        epochs=-(-args.steps // args.eval_every),
+        steps_per_epoch=args.eval_every,
+        callbacks=[scores, keras.callbacks.TensorBoard(str(output_dir / "logs"))],
+        backup_dir=args.output_dir / "backup",
+        backup_every=args.backup_every,
+        verbose=2,
+    )
+    seconds = time.perf_counter() - start
+    if model.resumed_from_step:
+        print(f"resumed from step {model.resumed_from_step} of the backup", flush=True)
+    return scores, seconds
+
+
+def write_history(output_dir, args, baseline, scores, seconds):
+    """`history.json` and `curves.png`, and the final figures printed as JSON."""
+    result = {
+        "unigram_cross_entropy": baseline,
+        "valid_examples": scores.examples,
+        "wall_seconds": round(seconds, 1),
+        "final": scores.history[-1] if scores.history else None,
+        "curve": scores.history,
+        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+    }
+    (output_dir / "history.json").write_text(json.dumps(result, indent=2) + "\n")
+    if scores.history:
+        write_pretraining_curves(output_dir / "curves.png", scores.history, baseline)
+    print(json.dumps({k: result[k] for k in ("unigram_cross_entropy", "final", "wall_seconds")}))
+
+
 def main():
     args = parse_args()
     strategy = strategy_from_flags(args)  # first: it may set up devices
@@ -219,51 +286,12 @@ def main():
     )
     print(f"unigram cross-entropy of the valid masked tokens: {baseline:.4f} nats", flush=True)
     print(f"training on {strategy.num_replicas_in_sync} replicas", flush=True)
-
-    def train():  # rebuilt per fit call: a resumed run then sees the same batches
-        return pretraining_dataset(
-            train_files,
-            seq_length,
-            predictions,
-            args.batch_size,
-            seed=args.seed,
-            next_sentence=model.next_sentence,
-        ).repeat()
-
-    valid = evaluation_dataset(
-        model, valid_files, seq_length, predictions, args.batch_size, args.max_valid_batches
+    scores, seconds = fit_with_scores(
+        model, args, output_dir, train_files, valid_files, (seq_length, predictions), baseline
     )
-    scores = ValidScores(valid, baseline)
-    valid_examples = scores.examples
-    print(f"scoring {valid_examples} valid examples ({scores.steps} batches)", flush=True)
-    epochs = -(-args.steps // args.eval_every)
-    start = time.perf_counter()
-    model.fit(
-        train,
-        epochs=epochs,
-        steps_per_epoch=args.eval_every,
-        callbacks=[scores, keras.callbacks.TensorBoard(str(output_dir / "logs"))],
-        backup_dir=args.output_dir / "backup",
-        backup_every=args.backup_every,
-        verbose=2,
-    )
-    seconds = time.perf_counter() - start
-    if model.resumed_from_step:
-        print(f"resumed from step {model.resumed_from_step} of the backup", flush=True)
     model.save(output_dir / "pretrainer.keras")
     save_encoder_directory(model.encoder, vocabulary, data_checkpoint, output_dir / "encoder")
-    result = {
-        "unigram_cross_entropy": baseline,
-        "valid_examples": valid_examples,
-        "wall_seconds": round(seconds, 1),
-        "final": scores.history[-1] if scores.history else None,
-        "curve": scores.history,
-        "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-    }
-    (output_dir / "history.json").write_text(json.dumps(result, indent=2) + "\n")
-    if scores.history:
-        write_pretraining_curves(output_dir / "curves.png", scores.history, baseline)
-    print(json.dumps({k: result[k] for k in ("unigram_cross_entropy", "final", "wall_seconds")}))
+    write_history(output_dir, args, baseline, scores, seconds)
 
 
 if __name__ == "__main__":

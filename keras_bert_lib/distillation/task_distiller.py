@@ -125,30 +125,17 @@ class TaskDistiller(Task):
         **kwargs,
     ):
         _check_pair(teacher, student)
-        if temperature <= 0:
-            raise ValueError(f"temperature must be > 0, got {temperature}.")
-        if not 0.0 <= label_weight <= 1.0:
-            raise ValueError(f"label_weight must be in [0, 1], got {label_weight}.")
-        if embedding_loss not in EMBEDDING_LOSSES:
-            raise ValueError(f"embedding_loss must be one of {EMBEDDING_LOSSES}.")
-        if hidden_weight < 0 or attention_weight < 0:
-            raise ValueError("hidden_weight and attention_weight must be >= 0.")
         student_config, teacher_config = student.encoder.config, teacher.encoder.config
-        if layer_map is None:
-            layer_map = uniform_layer_map(student_config.num_layers, teacher_config.num_layers)
-        layer_map = [int(i) for i in layer_map]
-        if len(layer_map) != student_config.num_layers or not all(
-            0 <= i < teacher_config.num_layers for i in layer_map
-        ):
-            raise ValueError(
-                f"layer_map needs one teacher layer in [0, {teacher_config.num_layers}) per "
-                f"student layer ({student_config.num_layers}), got {layer_map}."
-            )
-        if attention_weight and student_config.num_heads != teacher_config.num_heads:
-            raise ValueError(
-                f"Attention transfer compares heads one to one: the student has "
-                f"{student_config.num_heads}, the teacher {teacher_config.num_heads}."
-            )
+        layer_map = _checked_layer_map(
+            student_config,
+            teacher_config,
+            layer_map,
+            temperature=temperature,
+            label_weight=label_weight,
+            embedding_loss=embedding_loss,
+            hidden_weight=hidden_weight,
+            attention_weight=attention_weight,
+        )
         teacher.trainable = False
         intermediate = bool(hidden_weight or attention_weight)
         # === Layers ===
@@ -337,3 +324,42 @@ def _check_pair(teacher, student):
             f"The student reads {student.encoder.config.vocab_size} token ids, the teacher "
             f"{teacher.encoder.config.vocab_size}: distillation needs one vocabulary."
         )
+
+
+def _checked_layer_map(
+    student_config,
+    teacher_config,
+    layer_map,
+    *,
+    temperature,
+    label_weight,
+    embedding_loss,
+    hidden_weight,
+    attention_weight,
+):
+    """The student-to-teacher layer map (uniform by default), after checking it and the
+    other settings against the two configs."""
+    if temperature <= 0:
+        raise ValueError(f"temperature must be > 0, got {temperature}.")
+    if not 0.0 <= label_weight <= 1.0:
+        raise ValueError(f"label_weight must be in [0, 1], got {label_weight}.")
+    if embedding_loss not in EMBEDDING_LOSSES:
+        raise ValueError(f"embedding_loss must be one of {EMBEDDING_LOSSES}.")
+    if hidden_weight < 0 or attention_weight < 0:
+        raise ValueError("hidden_weight and attention_weight must be >= 0.")
+    if layer_map is None:
+        layer_map = uniform_layer_map(student_config.num_layers, teacher_config.num_layers)
+    layer_map = [int(i) for i in layer_map]
+    if len(layer_map) != student_config.num_layers or not all(
+        0 <= i < teacher_config.num_layers for i in layer_map
+    ):
+        raise ValueError(
+            f"layer_map needs one teacher layer in [0, {teacher_config.num_layers}) per "
+            f"student layer ({student_config.num_layers}), got {layer_map}."
+        )
+    if attention_weight and student_config.num_heads != teacher_config.num_heads:
+        raise ValueError(
+            f"Attention transfer compares heads one to one: the student has "
+            f"{student_config.num_heads}, the teacher {teacher_config.num_heads}."
+        )
+    return layer_map

@@ -75,39 +75,7 @@ class BertEncoder(keras.Model):
             raise TypeError(f"config must be a BertConfig or a dict, got {type(config).__name__}.")
 
         # === Layers ===
-        embeddings = BertEmbeddings(
-            vocab_size=config.vocab_size,
-            hidden_size=config.hidden_size,
-            max_position_embeddings=config.max_position_embeddings,
-            type_vocab_size=config.type_vocab_size,
-            layer_norm_epsilon=config.layer_norm_epsilon,
-            dropout=config.hidden_dropout,
-            initializer_range=config.initializer_range,
-            dtype=policy,
-            name="embeddings",
-        )
-        blocks = [
-            TransformerBlock(
-                hidden_size=config.hidden_size,
-                num_heads=config.num_heads,
-                intermediate_size=config.intermediate_size,
-                hidden_act=config.hidden_act,
-                hidden_dropout=config.hidden_dropout,
-                attention_dropout=config.attention_dropout,
-                layer_norm_epsilon=config.layer_norm_epsilon,
-                initializer_range=config.initializer_range,
-                dtype=policy,
-                name=f"transformer_layer_{index}",
-            )
-            for index in range(config.num_layers)
-        ]
-        pooler = keras.layers.Dense(
-            config.hidden_size,
-            activation="tanh",
-            kernel_initializer=keras.initializers.TruncatedNormal(stddev=config.initializer_range),
-            dtype=policy,
-            name="pooler",
-        )
+        embeddings, blocks, pooler = _encoder_layers(config, policy)
 
         # === Functional graph ===
         inputs = encoder_inputs()
@@ -216,3 +184,41 @@ class BertEncoder(keras.Model):
         if weights is not None:
             assign_weights(encoder_variables(encoder), weights, source)
         return encoder
+
+
+def _encoder_layers(config, policy):
+    """The embeddings, the transformer blocks and the pooler for `config`."""
+    embeddings = BertEmbeddings(
+        vocab_size=config.vocab_size,
+        hidden_size=config.hidden_size,
+        max_position_embeddings=config.max_position_embeddings,
+        type_vocab_size=config.type_vocab_size,
+        layer_norm_epsilon=config.layer_norm_epsilon,
+        dropout=config.hidden_dropout,
+        initializer_range=config.initializer_range,
+        dtype=policy,
+        name="embeddings",
+    )
+    blocks = [
+        TransformerBlock(
+            hidden_size=config.hidden_size,
+            num_heads=config.num_heads,
+            intermediate_size=config.intermediate_size,
+            hidden_act=config.hidden_act,
+            hidden_dropout=config.hidden_dropout,
+            attention_dropout=config.attention_dropout,
+            layer_norm_epsilon=config.layer_norm_epsilon,
+            initializer_range=config.initializer_range,
+            dtype=policy,
+            name=f"transformer_layer_{index}",
+        )
+        for index in range(config.num_layers)
+    ]
+    pooler = keras.layers.Dense(
+        config.hidden_size,
+        activation="tanh",
+        kernel_initializer=keras.initializers.TruncatedNormal(stddev=config.initializer_range),
+        dtype=policy,
+        name="pooler",
+    )
+    return embeddings, blocks, pooler

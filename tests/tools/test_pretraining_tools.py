@@ -54,6 +54,7 @@ def test_create_data_then_pretrain_then_fine_tune_from_the_encoder(tmp_path):
         tmp_path / "run", "--steps", 6, "--eval-every", 3, "--batch-size", 6,
         "--backup-every", 2, "--strategy", "mirrored",
         "--logical-cpus", 2, "--optimizer", "lamb", "--nsp-loss-weight", 2,
+        "--decay-ratio", 0.5,
         not_in_stderr=["ran out of data"],  # Keras' warning for data of unknown length
     )  # fmt: skip
     assert "unigram cross-entropy" in output and "2 replicas" in output

@@ -47,6 +47,15 @@ def test_stable_stretch_before_a_final_decay():
 
 
 @pytest.mark.parametrize("name", ["adamw", "lamb"])
+def test_decay_ratio_reaches_the_schedule(name):
+    optimizer = create_optimizer(
+        learning_rate=1e-3, total_steps=100, warmup_ratio=0.1, decay_ratio=0.2, name=name
+    )
+    rates = [float(optimizer._learning_rate(step)) for step in (10, 80, 90, 100)]
+    assert rates == pytest.approx([1e-3, 1e-3, 5e-4, 0.0], rel=1e-6, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", ["adamw", "lamb"])
 @pytest.mark.parametrize("decay_all", [False, True])
 def test_no_weight_decay_on_layer_norm_and_bias_unless_asked(name, decay_all):
     encoder = BertEncoder(
