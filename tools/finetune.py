@@ -67,6 +67,13 @@ def parse_args():
         "that shows what pretraining brings",
     )
     parser.add_argument(
+        "--pooling",
+        choices=("pooler", "mean", "cls", "max"),
+        default="pooler",
+        help="what the head reads: the encoder's [CLS] pooler (BERT's) or a pooling of "
+        "every token's output (mean: sentence-transformers')",
+    )
+    parser.add_argument(
         "--monitor", default=None, help="dev score for early stopping (default accuracy / spearman)"
     )
     return parser.parse_args()
@@ -103,6 +110,7 @@ def main():
             num_classes=num_classes,
             sequence_length=args.sequence_length,
             score_range=score_range,
+            pooling=args.pooling,
             load_weights=not args.random_init,
         )
         model.compile(**compile_arguments(args))

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_bert_lib.layers.masked_pooling import POOLING_MODES, MaskedPooling
 from keras_bert_lib.models.bert_encoder import BertEncoder, encoder_inputs
 from keras_bert_lib.models.task import Task, head_initializer
 from keras_bert_lib.text.windows import checked_stride, window_starts
@@ -34,6 +35,11 @@ class BertClassifier(Task):
             lie in that range (STS-B: `(0, 5)`). The head then outputs
             `low + (high - low) * sigmoid(z)` and trains with `ScaledBinaryCrossentropy`;
             labels outside the range are rejected.
+        pooling: `"pooler"` (default, BERT's: the encoder's `pooled_output`, a tanh layer
+            on `[CLS]` that next-sentence pretraining trained) or a `MaskedPooling` mode
+            over `sequence_output`: `"mean"` (as sentence-transformers checkpoints were
+            trained, e.g. the reference all-MiniLM-L6-v2), `"cls"` or `"max"`. Without the
+            pooler, its weights stay in the model but are not trained.
         **kwargs: standard `keras.Model` arguments (`name`).
 
     Example:
@@ -57,7 +63,14 @@ class BertClassifier(Task):
     default_global_clipnorm = None
 
     def __init__(
-        self, encoder, num_classes=2, preprocessor=None, dropout=0.1, score_range=None, **kwargs
+        self,
+        encoder,
+        num_classes=2,
+        preprocessor=None,
+        dropout=0.1,
+        score_range=None,
+        pooling="pooler",
+        **kwargs,
     ):
         if not isinstance(encoder, BertEncoder):
             raise TypeError(f"encoder must be a BertEncoder, got {type(encoder).__name__}.")
@@ -70,7 +83,12 @@ class BertClassifier(Task):
             if not high > low:
                 raise ValueError(f"score_range needs low < high, got {tuple(score_range)}.")
             score_range = (low, high)
+        if pooling not in ("pooler", *POOLING_MODES):
+            raise ValueError(
+                f"pooling must be 'pooler' or one of {POOLING_MODES}, got {pooling!r}."
+            )
         # === Layers ===
+        pooling_layer = None if pooling == "pooler" else MaskedPooling(pooling, name="pooling")
         dropout_layer = keras.layers.Dropout(dropout, name="head_dropout")
         head = keras.layers.Dense(
             num_classes,
@@ -80,7 +98,11 @@ class BertClassifier(Task):
         )
         # === Functional graph ===
         inputs = encoder_inputs()
-        pooled = encoder(inputs)["pooled_output"]
+        encoded = encoder(inputs)
+        if pooling_layer is None:
+            pooled = encoded["pooled_output"]
+        else:
+            pooled = pooling_layer(encoded["sequence_output"], inputs["padding_mask"])
         outputs = head(dropout_layer(pooled))
         if score_range is not None:
             low, high = score_range
@@ -94,7 +116,12 @@ class BertClassifier(Task):
         self.num_classes = num_classes
         self.dropout = dropout
         self.score_range = score_range
+        self.pooling = pooling
         self._finish_init(preprocessor)
+
+    @property
+    def uses_pooled_output(self):
+        return getattr(self, "pooling", "pooler") == "pooler"
 
     def default_loss(self):
         if self.score_range is not None:
@@ -198,6 +225,7 @@ class BertClassifier(Task):
             encoder=keras.saving.serialize_keras_object(self.encoder),
             num_classes=self.num_classes,
             dropout=self.dropout,
+            pooling=self.pooling,
             score_range=self.score_range,
         )
         return config
@@ -210,6 +238,7 @@ class BertClassifier(Task):
         sequence_length=128,
         dropout=0.1,
         score_range=None,
+        pooling="pooler",
         **encoder_kwargs,
     ) -> BertClassifier:
         """A classifier on a pretrained encoder with its preprocessor attached.
@@ -221,6 +250,7 @@ class BertClassifier(Task):
             sequence_length: int. The preprocessor's packed length.
             dropout: float. Dropout before the head.
             score_range: None or `(low, high)`: a bounded regression (see the class).
+            pooling: what the head reads (see the class).
             **encoder_kwargs: `BertEncoder.from_checkpoint` arguments such as `dtype`, or
                 `load_weights=False` for the architecture with random weights.
         """
@@ -234,4 +264,5 @@ class BertClassifier(Task):
             preprocessor=preprocessor,
             dropout=dropout,
             score_range=score_range,
+            pooling=pooling,
         )

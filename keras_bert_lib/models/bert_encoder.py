@@ -15,6 +15,7 @@ from keras_bert_lib.checkpoints.weight_names import assign_weights, encoder_vari
 from keras_bert_lib.config import BertConfig
 from keras_bert_lib.layers.bert_embeddings import BertEmbeddings
 from keras_bert_lib.layers.transformer_block import TransformerBlock
+from keras_bert_lib.models.known_arguments import KnownArguments
 
 INPUT_NAMES = ("token_ids", "segment_ids", "padding_mask")
 
@@ -25,7 +26,7 @@ def encoder_inputs():
 
 
 @keras.saving.register_keras_serializable(package="keras_bert_lib")
-class BertEncoder(keras.Model):
+class BertEncoder(KnownArguments, keras.Model):
     """The BERT encoder: embeddings, `num_layers` transformer blocks and the tanh pooler.
 
     Inputs are a dict of int32 `[batch, seq]` tensors: `token_ids`, `segment_ids` and

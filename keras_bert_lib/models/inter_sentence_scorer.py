@@ -8,6 +8,7 @@ import tensorflow as tf
 
 from keras_bert_lib.layers.sentence_features import SentenceFeatures
 from keras_bert_lib.layers.transformer_block import TransformerBlock
+from keras_bert_lib.models.known_arguments import KnownArguments
 
 # Label of a sentence slot that holds no sentence (padding): left out of the loss.
 NO_SENTENCE = -1
@@ -23,7 +24,7 @@ def masked_sentence_loss(y_true, y_pred):
 
 
 @keras.saving.register_keras_serializable(package="keras_bert_lib")
-class InterSentenceScorer(keras.Model):
+class InterSentenceScorer(KnownArguments, keras.Model):
     """Scores every sentence of a document for an extractive summary from the sentence
     embeddings of the whole document (any `SentenceEncoder`'s).
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from keras_bert_lib.models.known_arguments import KnownArguments
 from keras_bert_lib.models.retracing import quiet_keras_step_retracing
 from keras_bert_lib.models.strategy_workarounds import StrategyWorkarounds
 from keras_bert_lib.models.task_data import TaskData, inputs_to_tensors, num_examples, trim_padding
@@ -46,7 +47,7 @@ def unbuilt_placeholder():
     return keras.optimizers.AdamW()
 
 
-class Task(UnusedPooler, StrategyWorkarounds, keras.Model):
+class Task(UnusedPooler, StrategyWorkarounds, KnownArguments, keras.Model):
     """A functional model over `BertEncoder` inputs with an optional `BertPreprocessor`.
 
     Subclasses build the graph, then call `_finish_init(preprocessor)`.

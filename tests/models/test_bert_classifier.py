@@ -29,7 +29,7 @@ TEXTS = ["good film", "bad film", "great acting", "awful plot"] * 4
 LABELS = np.array([1, 0, 1, 0] * 4)
 
 
-def make(num_classes=2, preprocessor=True, score_range=None):
+def make(num_classes=2, preprocessor=True, score_range=None, pooling="pooler"):
     config = BertConfig(
         vocab_size=len(VOCAB),
         hidden_size=16,
@@ -48,6 +48,7 @@ def make(num_classes=2, preprocessor=True, score_range=None):
         preprocessor=pre,
         dropout=0.0,
         score_range=score_range,
+        pooling=pooling,
     )
     model.compile(learning_rate=1e-2, warmup_ratio=0.0)
     return model
@@ -197,6 +198,35 @@ def test_bad_construction():
         BertClassifier(encoder, num_classes=0)
     with pytest.raises(TypeError, match="BertEncoder"):
         BertClassifier("bert", num_classes=2)
+    with pytest.raises(ValueError, match="pooling"):
+        BertClassifier(encoder, pooling="first")
+    # Keras' functional Model would drop an argument it does not know without a word.
+    with pytest.raises(TypeError, match=r"unexpected keyword arguments \['pooler'\]"):
+        BertClassifier(encoder, pooler="mean")
+    with pytest.raises(TypeError, match="BertEncoder got unexpected"):
+        BertEncoder(encoder.config, pooling="mean")
+
+
+def test_mean_pooling_reads_every_real_token_and_leaves_the_pooler_alone(tmp_path):
+    model = make(pooling="mean")
+    assert not [v.path for v in model.trainable_variables if "pooler" in v.path]
+    pooler_before = model.encoder.pooler.kernel.numpy().copy()
+    model.fit(TEXTS, LABELS, epochs=20, batch_size=4, verbose=0)
+    np.testing.assert_array_equal(model.encoder.pooler.kernel.numpy(), pooler_before)
+    # By hand: the head on the mean of the real tokens' outputs (padding left out).
+    texts = ["good film", "awful plot acting"]
+    inputs = model.preprocessor(texts)
+    sequence = model.encoder(inputs)["sequence_output"].numpy()
+    mask = inputs["padding_mask"].numpy()[..., None].astype("float32")
+    mean = (sequence * mask).sum(1) / mask.sum(1)
+    head = model.get_layer("logits")
+    expected = mean @ head.kernel.numpy() + head.bias.numpy()
+    np.testing.assert_allclose(model.predict(texts, verbose=0), expected, atol=1e-5)
+    assert model.evaluate(TEXTS, LABELS, verbose=0, return_dict=True)["accuracy"] == 1.0
+    model.save(tmp_path / "mean.keras")
+    loaded = BertClassifier.from_checkpoint(tmp_path / "mean.keras")
+    assert loaded.pooling == "mean"
+    assert_allclose_outputs(loaded.predict(texts, verbose=0), expected, atol=1e-5)
 
 
 def test_default_optimizer_plans_warmup_over_the_whole_fit():

@@ -39,6 +39,8 @@ def test_trains_scores_dev_and_writes_model_and_metrics(tmp_path):
         "16",
         "--learning-rate",
         "1e-3",
+        "--pooling",
+        "mean",
     )
     metrics = json.loads((output / "metrics.json").read_text())
     assert (output / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -47,4 +49,5 @@ def test_trains_scores_dev_and_writes_model_and_metrics(tmp_path):
     assert metrics["best"]["accuracy"] == max(e["accuracy"] for e in metrics["dev_by_epoch"])
     model = keras.saving.load_model(output / "model.keras")
     assert model.predict(["good film"], verbose=0).shape == (1, 2)
+    assert model.pooling == "mean"
     assert any((output / "logs").rglob("events.out.tfevents*"))
