@@ -111,7 +111,9 @@ def add_optimizer_flags(parser):
         type=float,
         default=None,
         help="the rate stays at its peak after warmup and decays linearly over this last "
-        "fraction of the steps (default: decay from the end of warmup, BERT's)",
+        "fraction of the steps (default 0.2 from scratch with --preset: masked-LM loss "
+        "drops late in a short run, and a decay from the start of the run holds it back; "
+        "going on from a --checkpoint, and with 1, the decay starts after warmup, BERT's)",
     )
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--optimizer", choices=OPTIMIZERS, default="adamw")
@@ -199,7 +201,7 @@ def build_pretrainer(args, vocab_size):
         jit_compile=args.jit_compile and not args.logical_cpus,
         learning_rate=args.learning_rate or (1e-3 if args.preset else None),
         warmup_ratio=args.warmup_ratio,
-        decay_ratio=args.decay_ratio,
+        decay_ratio=args.decay_ratio or (0.2 if args.preset else None),
         weight_decay=args.weight_decay,
         loss_weights={MLM: 1.0, NSP: nsp_weight} if model.next_sentence else None,
     )
