@@ -91,14 +91,11 @@ def create_optimizer(
     if name not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {name!r}.")
     warmup_steps = int(round(warmup_ratio * total_steps))
+    decay_steps = None  # a run that is all warmup has no decay to place
+    if decay_ratio is not None and total_steps > warmup_steps:
+        decay_steps = min(max(1, round(decay_ratio * total_steps)), total_steps - warmup_steps)
     schedule = WarmupPolynomialDecay(
-        learning_rate,
-        total_steps,
-        warmup_steps,
-        power=power,
-        decay_steps=None
-        if decay_ratio is None
-        else min(max(1, int(round(decay_ratio * total_steps))), total_steps - warmup_steps),
+        learning_rate, total_steps, warmup_steps, power=power, decay_steps=decay_steps
     )
     if name == "lamb":
         return Lamb(

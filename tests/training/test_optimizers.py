@@ -53,6 +53,9 @@ def test_decay_ratio_reaches_the_schedule(name):
     )
     rates = [float(optimizer._learning_rate(step)) for step in (10, 80, 90, 100)]
     assert rates == pytest.approx([1e-3, 1e-3, 5e-4, 0.0], rel=1e-6, abs=1e-12)
+    # A run that is all warmup (one step, warmup_ratio 1) has no decay to place.
+    optimizer = create_optimizer(total_steps=1, warmup_ratio=1.0, decay_ratio=0.2, name=name)
+    assert optimizer._learning_rate.decay_steps is None
 
 
 @pytest.mark.parametrize("name", ["adamw", "lamb"])
