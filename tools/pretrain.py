@@ -201,7 +201,9 @@ def build_pretrainer(args, vocab_size):
         jit_compile=args.jit_compile and not args.logical_cpus,
         learning_rate=args.learning_rate or (1e-3 if args.preset else None),
         warmup_ratio=args.warmup_ratio,
-        decay_ratio=args.decay_ratio or (0.2 if args.preset else None),
+        decay_ratio=(0.2 if args.preset else None)
+        if args.decay_ratio is None
+        else args.decay_ratio,
         weight_decay=args.weight_decay,
         loss_weights={MLM: 1.0, NSP: nsp_weight} if model.next_sentence else None,
     )

@@ -90,6 +90,8 @@ def create_optimizer(
     """
     if name not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {name!r}.")
+    if decay_ratio is not None and not 0 < decay_ratio <= 1:
+        raise ValueError(f"decay_ratio must be in (0, 1] or None, got {decay_ratio}.")
     warmup_steps = int(round(warmup_ratio * total_steps))
     decay_steps = None  # a run that is all warmup has no decay to place
     if decay_ratio is not None and total_steps > warmup_steps:

@@ -56,6 +56,9 @@ def test_decay_ratio_reaches_the_schedule(name):
     # A run that is all warmup (one step, warmup_ratio 1) has no decay to place.
     optimizer = create_optimizer(total_steps=1, warmup_ratio=1.0, decay_ratio=0.2, name=name)
     assert optimizer._learning_rate.decay_steps is None
+    for bad in (0.0, 1.5):
+        with pytest.raises(ValueError, match="decay_ratio"):
+            create_optimizer(total_steps=10, decay_ratio=bad, name=name)
 
 
 @pytest.mark.parametrize("name", ["adamw", "lamb"])
