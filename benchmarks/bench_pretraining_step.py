@@ -1,10 +1,10 @@
 """Benchmark: one BertPretrainer training step (MLM + NSP, AdamW, XLA) per vocabulary size.
 
-Random weights of a preset (dropout 0) with each vocabulary size, random batches of the
-shape `tools/pretrain.py` trains on; prints milliseconds per step and examples/s, the
-median of `--iterations` steps after `--warmup`. The MLM output layer and its softmax span
-the vocabulary at every masked position, so small models train faster with a vocabulary
-learned from their corpus (`tools/create_vocab.py`).
+Random weights of a preset (dropout 0 unless `--dropout`) with each vocabulary size,
+random batches of the shape `tools/pretrain.py` trains on; prints milliseconds per step and
+examples/s, the median of `--iterations` steps after `--warmup`. The MLM output layer and
+its softmax span the vocabulary at every masked position, so small models train faster
+with a vocabulary learned from their corpus (`tools/create_vocab.py`).
 
     python benchmarks/bench_pretraining_step.py --preset bert_tiny --vocab-sizes 30522 8192 \
         --sequence-length 128 --predictions 20 --batch-size 32
@@ -50,17 +50,21 @@ def main():
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--iterations", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--dropout", type=float, default=0.0, help="hidden and attention")
     args = parser.parse_args()
 
     print(
         f"{args.preset}, sequence {args.sequence_length}, {args.predictions} predictions, "
-        f"batch {args.batch_size}, {os.cpu_count()} CPU cores"
+        f"batch {args.batch_size}, dropout {args.dropout}, {os.cpu_count()} CPU cores"
     )
     print(f"{'vocab':>6} {'ms/step':>8} {'examples/s':>11}")
     rng = np.random.default_rng(0)
     for vocab_size in args.vocab_sizes:
         config = BertConfig.from_preset(
-            args.preset, vocab_size=vocab_size, hidden_dropout=0.0, attention_dropout=0.0
+            args.preset,
+            vocab_size=vocab_size,
+            hidden_dropout=args.dropout,
+            attention_dropout=args.dropout,
         )
         model = BertPretrainer(BertEncoder(config))
         model.compile(optimizer="adamw", learning_rate=1e-3, jit_compile=True)

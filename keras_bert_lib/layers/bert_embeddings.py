@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_bert_lib.layers.philox_dropout import PhiloxDropout
 from keras_bert_lib.layers.precision import float32_policy
 
 
@@ -70,7 +71,7 @@ class BertEmbeddings(keras.layers.Layer):
         self.layer_norm = keras.layers.LayerNormalization(
             epsilon=layer_norm_epsilon, dtype=float32_policy(self.dtype_policy), name="layer_norm"
         )
-        self.dropout_layer = keras.layers.Dropout(dropout, dtype=self.dtype_policy)
+        self.dropout_layer = PhiloxDropout(dropout, dtype=self.dtype_policy)
 
     def build(self, token_ids_shape, segment_ids_shape=None):
         self.token_embedding.build(token_ids_shape)

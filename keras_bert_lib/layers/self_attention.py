@@ -10,6 +10,8 @@ value and output projections are plain Dense layers with exactly the checkpoint 
 import keras
 from keras import ops
 
+from keras_bert_lib.layers.philox_dropout import PhiloxDropout
+
 # Added to the scores of padding keys. Finite, so a row whose keys are all padding gets a
 # uniform (finite) distribution instead of NaN.
 _MASKED_SCORE = -1e9
@@ -69,7 +71,7 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         self.key = dense("key")
         self.value = dense("value")
         self.output_dense = dense("output")
-        self.dropout_layer = keras.layers.Dropout(attention_dropout, dtype=self.dtype_policy)
+        self.dropout_layer = PhiloxDropout(attention_dropout, dtype=self.dtype_policy)
 
     def build(self, hidden_states_shape, padding_mask_shape=None):
         for layer in (self.query, self.key, self.value, self.output_dense):

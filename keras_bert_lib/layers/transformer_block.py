@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_bert_lib.layers.philox_dropout import PhiloxDropout
 from keras_bert_lib.layers.precision import float32_policy
 from keras_bert_lib.layers.self_attention import MultiHeadSelfAttention
 
@@ -91,7 +92,7 @@ class TransformerBlock(keras.layers.Layer):
             dtype=self.dtype_policy,
             name="attention",
         )
-        self.attention_dropout_layer = keras.layers.Dropout(hidden_dropout, dtype=self.dtype_policy)
+        self.attention_dropout_layer = PhiloxDropout(hidden_dropout, dtype=self.dtype_policy)
         self.attention_layer_norm = keras.layers.LayerNormalization(
             epsilon=layer_norm_epsilon, dtype=norm_policy, name="attention_layer_norm"
         )
@@ -105,7 +106,7 @@ class TransformerBlock(keras.layers.Layer):
         self.output_dense = keras.layers.Dense(
             hidden_size, kernel_initializer=initializer, dtype=self.dtype_policy, name="output"
         )
-        self.output_dropout_layer = keras.layers.Dropout(hidden_dropout, dtype=self.dtype_policy)
+        self.output_dropout_layer = PhiloxDropout(hidden_dropout, dtype=self.dtype_policy)
         self.output_layer_norm = keras.layers.LayerNormalization(
             epsilon=layer_norm_epsilon, dtype=norm_policy, name="output_layer_norm"
         )

@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_bert_lib.layers.masked_pooling import POOLING_MODES, MaskedPooling
+from keras_bert_lib.layers.philox_dropout import PhiloxDropout
 from keras_bert_lib.models.bert_encoder import BertEncoder, encoder_inputs
 from keras_bert_lib.models.task import Task, head_initializer
 from keras_bert_lib.text.windows import checked_stride, window_starts
@@ -89,7 +90,7 @@ class BertClassifier(Task):
             )
         # === Layers ===
         pooling_layer = None if pooling == "pooler" else MaskedPooling(pooling, name="pooling")
-        dropout_layer = keras.layers.Dropout(dropout, name="head_dropout")
+        dropout_layer = PhiloxDropout(dropout, name="head_dropout")
         head = keras.layers.Dense(
             num_classes,
             kernel_initializer=head_initializer(encoder.config),

@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_bert_lib.layers.philox_dropout import PhiloxDropout
 from keras_bert_lib.models.bert_encoder import BertEncoder, encoder_inputs
 from keras_bert_lib.models.task import Task, head_initializer
 from keras_bert_lib.models.word_windows import IGNORE, encode_words, word_logits
@@ -73,7 +74,7 @@ class BertTokenClassifier(Task):
             # into an entity and decoded as one.
             raise ValueError(f"tag_names must include the outside tag 'O', got {tag_names}.")
         # === Layers ===
-        dropout_layer = keras.layers.Dropout(dropout, name="head_dropout")
+        dropout_layer = PhiloxDropout(dropout, name="head_dropout")
         head = keras.layers.Dense(
             len(tag_names),
             kernel_initializer=head_initializer(encoder.config),

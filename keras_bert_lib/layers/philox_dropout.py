@@ -1,0 +1,47 @@
+"""Dropout whose masks come from the Philox generator, which XLA compiles to fast CPU code."""
+
+import keras
+import tensorflow as tf
+
+
+@keras.saving.register_keras_serializable(package="keras_bert_lib")
+class PhiloxDropout(keras.layers.Dropout):
+    """`keras.layers.Dropout` drawing its masks with the Philox algorithm.
+
+    Keras' TensorFlow backend calls `tf.nn.experimental.stateless_dropout` with the default
+    `"auto_select"` algorithm. Under XLA on a CPU (`jit_compile=True`, what
+    `tools/pretrain.py` trains with), that draws about 3 M numbers a second against about
+    350 M with Philox on the same CPU, so dropout 0.1 made a `bert_tiny` pretraining step
+    several times slower (`benchmarks/bench_pretraining_step.py --dropout 0.1`). Philox is
+    what `"auto_select"` resolves to on CPU: the masks are exactly Keras' layer's, with XLA
+    and without (`tests/layers/test_philox_dropout.py`), so results do not change, only the
+    speed. Masks stay a pure function of the layer's `SeedGenerator` state, so a run resumed
+    from a backup draws the masks an unbroken one would.
+
+    Args:
+        rate: float in [0, 1). Fraction of the inputs dropped in training.
+        noise_shape: as for `keras.layers.Dropout`.
+        seed: int or None. Seed of the layer's generator.
+        **kwargs: standard `keras.layers.Layer` arguments (`name`, `dtype`).
+
+    Example:
+
+    >>> layer = PhiloxDropout(0.5, seed=1)
+    >>> outputs = layer(keras.ops.ones((2, 4)), training=True)  # zeros and 2.0s
+    """
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0:
+            return inputs
+        seed = self.seed_generator.next()
+        # Keras keeps the state in int64; the stateless ops want int32 under XLA.
+        seed = tf.cast(tf.math.floormod(seed, tf.int32.max - 1), tf.int32)
+        noise_shape = self.noise_shape
+        if noise_shape is not None:
+            noise_shape = [
+                tf.shape(inputs)[axis] if size is None else size
+                for axis, size in enumerate(noise_shape)
+            ]
+        return tf.nn.experimental.stateless_dropout(
+            inputs, rate=self.rate, seed=seed, rng_alg="philox", noise_shape=noise_shape
+        )
