@@ -33,8 +33,11 @@ class PhiloxDropout(keras.layers.Dropout):
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
+        # The seed cast and the noise shape follow Keras' own dropout (the private
+        # `_cast_seed` and `_get_concrete_noise_shape` of its TensorFlow backend's
+        # random.py), which are not public API: Keras keeps the state in int64, and the
+        # stateless ops want int32 under XLA.
         seed = self.seed_generator.next()
-        # Keras keeps the state in int64; the stateless ops want int32 under XLA.
         seed = tf.cast(tf.math.floormod(seed, tf.int32.max - 1), tf.int32)
         noise_shape = self.noise_shape
         if noise_shape is not None:
