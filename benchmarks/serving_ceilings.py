@@ -10,7 +10,10 @@ softmax, LayerNorm or GELU, they bound what any model served by the same runtime
   constants, as TF Serving runs our frozen SavedModel;
 - `litert_products`: LiteRT's kernels (XNNPACK), as a `.tflite` file runs.
 
-Each returns `run(rows)` for float32 rows `[pieces, hidden]`.
+Each returns `run(rows)` for float32 rows `[pieces, hidden]`. `litert_text_floor` adds
+what every model served from raw text must also do before those products, in one `.tflite`
+file: the in-graph tokenizer (TFLite mode, cut to the request's length, as our export does)
+and the word-table lookup. It returns `run(text)`; its time is the tighter bound.
 """
 
 from pathlib import Path
@@ -20,7 +23,12 @@ import tensorflow as tf
 from encoder_peers import matrix_products
 
 from keras_bert_lib import BertConfig
-from keras_bert_lib.export.tflite import convert_concrete_functions, load_interpreter
+from keras_bert_lib.export.tflite import (
+    convert_concrete_functions,
+    load_interpreter,
+    tflite_preprocessor,
+)
+from keras_bert_lib.models.task_data import trim_padding
 
 # Scales the value weights (`matrix_products`' `length`): a typical SST-2 request's pieces.
 TYPICAL_PIECES = 24
@@ -44,6 +52,29 @@ def litert_products(config: BertConfig, directory: Path):
     path.write_bytes(convert_concrete_functions([products.get_concrete_function()], module))
     runner = load_interpreter(path).get_signature_runner()
     return lambda values: runner(rows=values)
+
+
+def litert_text_floor(model, directory: Path):
+    """`run(text)`: `model`'s tokenizer, a word-table lookup and the encoder's matrix
+    products, nothing else, as one LiteRT file (`model`: a classifier with a preprocessor)."""
+    config = model.encoder.config
+    preprocessor = tflite_preprocessor(model.preprocessor)
+    table = np.random.default_rng(2).standard_normal(
+        (config.vocab_size, config.hidden_size), dtype=np.float32
+    )
+    products = matrix_products(config, 1, TYPICAL_PIECES)
+
+    def floor(text):
+        token_ids = trim_padding(preprocessor(text))["token_ids"]
+        return products(tf.gather(tf.constant(table), token_ids[0]))
+
+    spec = tf.TensorSpec([None], tf.string, name="text")
+    module = tf.Module()
+    module.floor = tf.function(floor, input_signature=[spec])
+    path = Path(directory) / "text_floor.tflite"
+    path.write_bytes(convert_concrete_functions([module.floor.get_concrete_function()], module))
+    runner = load_interpreter(path).get_signature_runner()
+    return lambda text: runner(text=np.array([text], dtype=object))
 
 
 def rows_of(lengths: list[int], hidden: int) -> list[np.ndarray]:

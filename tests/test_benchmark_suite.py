@@ -52,5 +52,6 @@ def test_smoke_run_writes_every_section(tmp_path, shared_data, reference_dir):
         "TFLite dynamic int8",
         "TF matrix products alone",
         "LiteRT matrix products alone",
+        "LiteRT tokenizer, lookup and matrix products alone",
     }
     assert "verdict" in completed.stdout
