@@ -9,7 +9,10 @@ same batch (same shape, no padding, so batching is held equal).
   NSP. `BertForPreTraining` would score the vocabulary at all 128 positions, so its side
   runs its own encoder and heads on the gathered masked positions, as ours does.
 
-Ratios are our steps per second over theirs.
+Ratios are our steps per second over theirs. The ceiling rows divide transformers' step by
+the step's matrix products alone on TensorFlow's kernels (`training_products_runner`: the
+reference checkpoint's shapes, forward and every gradient product): the best ratio any
+model trained on those kernels can reach.
 """
 
 import os
@@ -17,7 +20,7 @@ import os
 import numpy as np
 from bench_pretraining_step import random_batch as pretraining_batch
 from bench_timing import interleaved_rounds
-from encoder_peers import random_batch
+from encoder_peers import random_batch, training_products_runner
 from hugging_face_recipe import recipe_optimizer, recipe_step
 from suite_report import ratio
 
@@ -27,6 +30,7 @@ from keras_bert_lib.models.bert_pretrainer import MLM, NSP, BertPretrainer
 from keras_bert_lib.models.word_windows import IGNORE
 
 BARS = {"pair classification": 1.3, "token classification": 1.3, "pretraining": 1.2}  # #23
+PRODUCTS = "fine-tuning: matrix products alone"
 TAGS = ["O", "B-x", "I-x"]
 
 
@@ -77,6 +81,7 @@ def finetuning_runners(batch_size, length):
         checkpoint, num_labels=len(TAGS)
     )
     return {
+        PRODUCTS: training_products_runner(encoder.config, batch_size, length),
         "pair classification: ours": _ours_step(
             BertClassifier(encoder, num_classes=2), batch, classes
         ),
@@ -150,5 +155,13 @@ def run(settings) -> tuple[list, dict]:
             bar,
         )
         for task, bar in BARS.items()
+    ]
+    ratios += [
+        ratio(
+            "training",
+            f"{task} step, {details['batch']}: transformers / {PRODUCTS.split(': ')[1]} (ceiling)",
+            seconds[f"{task}: transformers"] / seconds[PRODUCTS],
+        )
+        for task in ("pair classification", "token classification")
     ]
     return ratios, details
