@@ -93,15 +93,11 @@ def gemm_chain_runner(config: BertConfig, batch_size: int, length: int, jit_comp
     return lambda: products(x).numpy()
 
 
-def training_products_runner(config: BertConfig, batch_size: int, length: int):
-    """The matrix products of one training step alone: `matrix_products` forward, then the
-    gradients of its sum with respect to every weight and to the input rows (each
-    projection's input and weight gradients, attention's four batched products). No
-    encoder trains on these kernels faster than this.
-
-    Example:
-        run = training_products_runner(BertConfig.from_preset("bert_tiny"), 2, 16)
-    """
+def training_products(config: BertConfig, batch_size: int, length: int):
+    """The matrix products of one training step alone, as a zero-argument `tf.function`:
+    `matrix_products` forward, then the gradients of its sum with respect to every weight and
+    to the input rows (each projection's input and weight gradients, attention's four batched
+    products). No encoder trains on these kernels faster than this."""
     products = matrix_products(config, batch_size, length, trainable=True)
     rows = np.random.default_rng(1).standard_normal((batch_size * length, config.hidden_size))
     inputs = tf.Variable(rows.astype(np.float32))
@@ -112,6 +108,16 @@ def training_products_runner(config: BertConfig, batch_size: int, length: int):
             total = products(inputs)
         return tape.gradient(total, tape.watched_variables())
 
+    return step
+
+
+def training_products_runner(config: BertConfig, batch_size: int, length: int):
+    """`training_products` as a zero-argument callable that waits for the gradients.
+
+    Example:
+        run = training_products_runner(BertConfig.from_preset("bert_tiny"), 2, 16)
+    """
+    step = training_products(config, batch_size, length)
     return lambda: step()[-1].numpy()
 
 

@@ -1,6 +1,11 @@
-"""The serving ceilings (`benchmarks/serving_ceilings.py`) compute the encoder's chain of
-matrix products on each runtime: a TF1 session and a LiteRT file give the sum that NumPy
-gives for the same weights, at two request lengths."""
+"""The ceilings of the benchmark suite compute what they claim.
+
+- Serving (`benchmarks/serving_ceilings.py`): the encoder's chain of matrix products on each
+  runtime, a TF1 session and a LiteRT file, gives the sum that NumPy gives for the same
+  weights, at two request lengths; the LiteRT text floor gives it on the rows the tokenizer's
+  ids look up.
+- Training (`encoder_peers.training_products`): the step runs three products for
+  each forward one (the product, and the gradients of both its operands)."""
 
 import sys
 from pathlib import Path
@@ -11,13 +16,16 @@ import tensorflow as tf
 from keras_bert_lib import BertConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from encoder_peers import matrix_products  # noqa: E402
+from encoder_peers import matrix_products, training_products  # noqa: E402
 from serving_ceilings import (  # noqa: E402
     TYPICAL_PIECES,
     litert_products,
+    litert_text_floor,
     rows_of,
     session_products,
 )
+
+from tests.tiny_models import TEXTS, TINY_CONFIG, tiny_classifier  # noqa: E402
 
 CONFIG = BertConfig(vocab_size=16, hidden_size=8, num_layers=2, num_heads=2, intermediate_size=16)
 
@@ -51,3 +59,34 @@ def test_session_and_litert_products_match_numpy(tmp_path):
         np.testing.assert_allclose(run_session(rows), expected, rtol=1e-4)
         (litert,) = run_litert(rows).values()
         np.testing.assert_allclose(litert, expected, rtol=1e-4)
+
+
+def test_litert_text_floor_runs_the_products_on_the_looked_up_rows(tmp_path):
+    model = tiny_classifier()
+    run_floor = litert_text_floor(model, tmp_path)
+    table = np.random.default_rng(2).standard_normal(
+        (TINY_CONFIG.vocab_size, TINY_CONFIG.hidden_size), dtype=np.float32
+    )
+    for text in TEXTS:
+        features = model.preprocessor([text])
+        pieces = int(np.sum(features["padding_mask"]))
+        token_ids = np.asarray(features["token_ids"])[0, :pieces]
+        expected = numpy_chain(TINY_CONFIG, table[token_ids])
+        (floor,) = run_floor(text).values()
+        np.testing.assert_allclose(floor, expected, rtol=1e-4)
+
+
+def test_training_products_are_the_forward_ones_and_both_gradients():
+    def products_in(function_graph):
+        return [
+            op.type
+            for op in function_graph.get_operations()
+            if op.type in ("MatMul", "BatchMatMulV2", "BatchMatMulV3")
+        ]
+
+    forward = tf.function(matrix_products(CONFIG, 2, 4)).get_concrete_function(
+        tf.TensorSpec([None, CONFIG.hidden_size], tf.float32)
+    )
+    training = training_products(CONFIG, 2, 4).get_concrete_function()
+    assert len(products_in(forward.graph)) == 8 * CONFIG.num_layers
+    assert len(products_in(training.graph)) == 3 * 8 * CONFIG.num_layers
