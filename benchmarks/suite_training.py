@@ -159,7 +159,7 @@ def run(settings) -> tuple[list, dict]:
     ratios += [
         ratio(
             "training",
-            f"{task} step, {details['batch']}: transformers / {PRODUCTS.split(': ')[1]} (ceiling)",
+            f"{task} step, {details['batch']}: transformers / matrix products alone (ceiling)",
             seconds[f"{task}: transformers"] / seconds[PRODUCTS],
         )
         for task in ("pair classification", "token classification")
