@@ -45,12 +45,9 @@ def session_products(config: BertConfig):
 
 def litert_products(config: BertConfig, directory: Path):
     spec = tf.TensorSpec([None, config.hidden_size], tf.float32, name="rows")
-    products = tf.function(matrix_products(config, 1, TYPICAL_PIECES), input_signature=[spec])
-    module = tf.Module()
-    module.products = products
-    path = Path(directory) / "matrix_products.tflite"
-    path.write_bytes(convert_concrete_functions([products.get_concrete_function()], module))
-    runner = load_interpreter(path).get_signature_runner()
+    runner = _litert_runner(
+        matrix_products(config, 1, TYPICAL_PIECES), spec, Path(directory) / "matrix_products.tflite"
+    )
     return lambda values: runner(rows=values)
 
 
@@ -69,12 +66,16 @@ def litert_text_floor(model, directory: Path):
         return products(tf.gather(tf.constant(table), token_ids[0]))
 
     spec = tf.TensorSpec([None], tf.string, name="text")
-    module = tf.Module()
-    module.floor = tf.function(floor, input_signature=[spec])
-    path = Path(directory) / "text_floor.tflite"
-    path.write_bytes(convert_concrete_functions([module.floor.get_concrete_function()], module))
-    runner = load_interpreter(path).get_signature_runner()
+    runner = _litert_runner(floor, spec, Path(directory) / "text_floor.tflite")
     return lambda text: runner(text=np.array([text], dtype=object))
+
+
+def _litert_runner(function, spec, path: Path):
+    """`function` of one input `spec`, written to `path` as a `.tflite` file: its runner."""
+    module = tf.Module()
+    module.function = tf.function(function, input_signature=[spec])
+    path.write_bytes(convert_concrete_functions([module.function.get_concrete_function()], module))
+    return load_interpreter(path).get_signature_runner()
 
 
 def rows_of(lengths: list[int], hidden: int) -> list[np.ndarray]:
