@@ -37,7 +37,9 @@ def gemm_peak_runner(size: int):
     return (lambda: product().numpy()), 2.0 * size**3
 
 
-def matrix_products(config: BertConfig, batch_size: int, length: int, trainable=False):
+def matrix_products(
+    config: BertConfig, batch_size: int, length: int, trainable=False, first_token_only=False
+):
     """The encoder's matrix products alone, at their own shapes and in their order (per layer:
     query, key, value and output projections, both feed-forward products, and attention's
     two batched products), with no bias, softmax, LayerNorm, GELU or layout change. Each
@@ -49,7 +51,9 @@ def matrix_products(config: BertConfig, batch_size: int, length: int, trainable=
     graph) -> the scalar sum of the last layer's output. The weights are NumPy constants, so
     a graph holds them as constants as a frozen SavedModel does (with `trainable=True`,
     `tf.Variable`s, for a gradient tape to watch); `length` only scales them to keep the
-    values near 1 through every layer.
+    values near 1 through every layer. With `first_token_only`, the last layer's query,
+    output and feed-forward products run on each sequence's first row alone, as a
+    `BertClassifier` on `[CLS]` runs them (`TransformerBlock`'s `first_token_only`).
     """
     rng = np.random.default_rng(0)
     hidden, inner, heads = config.hidden_size, config.intermediate_size, config.num_heads
@@ -71,8 +75,12 @@ def matrix_products(config: BertConfig, batch_size: int, length: int, trainable=
         return tf.reshape(t, (batch_size, heads, -1, head_size))
 
     def products(hidden_states):
-        for w in layers:
-            q, k, v = (split(tf.matmul(hidden_states, w[n])) for n in ("q", "k", "v"))
+        for index, w in enumerate(layers):
+            queries = hidden_states
+            if first_token_only and index == len(layers) - 1:
+                queries = tf.reshape(hidden_states, (batch_size, -1, hidden))[:, 0]
+            q = split(tf.matmul(queries, w["q"]))
+            k, v = (split(tf.matmul(hidden_states, w[n])) for n in ("k", "v"))
             context = tf.matmul(tf.matmul(q, k, transpose_b=True), v)
             attended = tf.matmul(tf.reshape(context, (-1, hidden)), w["o"])
             hidden_states = tf.matmul(tf.matmul(attended, w["up"]), w["down"])
@@ -93,12 +101,14 @@ def gemm_chain_runner(config: BertConfig, batch_size: int, length: int, jit_comp
     return lambda: products(x).numpy()
 
 
-def training_products(config: BertConfig, batch_size: int, length: int):
+def training_products(config: BertConfig, batch_size: int, length: int, first_token_only=False):
     """The matrix products of one training step alone, as a zero-argument `tf.function`:
     `matrix_products` forward, then the gradients of its sum with respect to every weight and
     to the input rows (each projection's input and weight gradients, attention's four batched
     products). No encoder trains on these kernels faster than this."""
-    products = matrix_products(config, batch_size, length, trainable=True)
+    products = matrix_products(
+        config, batch_size, length, trainable=True, first_token_only=first_token_only
+    )
     rows = np.random.default_rng(1).standard_normal((batch_size * length, config.hidden_size))
     inputs = tf.Variable(rows.astype(np.float32))
 
@@ -111,13 +121,15 @@ def training_products(config: BertConfig, batch_size: int, length: int):
     return step
 
 
-def training_products_runner(config: BertConfig, batch_size: int, length: int):
+def training_products_runner(
+    config: BertConfig, batch_size: int, length: int, first_token_only=False
+):
     """`training_products` as a zero-argument callable that waits for the gradients.
 
     Example:
         run = training_products_runner(BertConfig.from_preset("bert_tiny"), 2, 16)
     """
-    step = training_products(config, batch_size, length)
+    step = training_products(config, batch_size, length, first_token_only)
     return lambda: step()[-1].numpy()
 
 

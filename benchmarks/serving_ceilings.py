@@ -3,7 +3,8 @@ serving bars.
 
 A batch-1 request runs the encoder's matrix products (`encoder_peers.matrix_products`: per
 layer six projections and attention's two batched products) on as many rows as the request
-has pieces. Timed alone at each request's length, with no tokenizer, embeddings, bias,
+has pieces, the last layer's query, output and feed-forward on `[CLS]`'s row alone, as our
+classifier runs them. Timed alone at each request's length, with no tokenizer, embeddings, bias,
 softmax, LayerNorm or GELU, they bound what any model served by the same runtime can reach:
 
 - `session_products`: TensorFlow's kernels through a TF1 session with the weights as graph
@@ -38,7 +39,7 @@ def session_products(config: BertConfig):
     graph = tf.Graph()
     with graph.as_default():
         rows = tf.compat.v1.placeholder(tf.float32, [None, config.hidden_size])
-        total = matrix_products(config, 1, TYPICAL_PIECES)(rows)
+        total = matrix_products(config, 1, TYPICAL_PIECES, first_token_only=True)(rows)
     session = tf.compat.v1.Session(graph=graph)
     return lambda values: session.run(total, {rows: values})
 
@@ -46,7 +47,9 @@ def session_products(config: BertConfig):
 def litert_products(config: BertConfig, directory: Path):
     spec = tf.TensorSpec([None, config.hidden_size], tf.float32, name="rows")
     runner = _litert_runner(
-        matrix_products(config, 1, TYPICAL_PIECES), spec, Path(directory) / "matrix_products.tflite"
+        matrix_products(config, 1, TYPICAL_PIECES, first_token_only=True),
+        spec,
+        Path(directory) / "matrix_products.tflite",
     )
     return lambda values: runner(rows=values)
 
@@ -59,7 +62,7 @@ def litert_text_floor(model, directory: Path):
     table = np.random.default_rng(2).standard_normal(
         (config.vocab_size, config.hidden_size), dtype=np.float32
     )
-    products = matrix_products(config, 1, TYPICAL_PIECES)
+    products = matrix_products(config, 1, TYPICAL_PIECES, first_token_only=True)
 
     def floor(text):
         token_ids = trim_padding(preprocessor(text))["token_ids"]

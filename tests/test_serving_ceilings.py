@@ -31,9 +31,10 @@ CONFIG = BertConfig(vocab_size=16, hidden_size=8, num_layers=2, num_heads=2, int
 
 
 def numpy_chain(config, rows):
-    """The chain by hand, with the weights `matrix_products` draws (read from its graph)."""
+    """The chain by hand, with the weights `matrix_products` draws (read from its graph), the
+    last layer's query and what follows on the first row alone, as the classifier runs it."""
     graph = (
-        tf.function(matrix_products(config, 1, TYPICAL_PIECES))
+        tf.function(matrix_products(config, 1, TYPICAL_PIECES, first_token_only=True))
         .get_concrete_function(tf.TensorSpec([None, config.hidden_size], tf.float32))
         .graph
     )
@@ -44,8 +45,10 @@ def numpy_chain(config, rows):
     ]
     heads, head_size = config.num_heads, config.hidden_size // config.num_heads
     x = rows.astype(np.float64)
-    for q, k, v, o, up, down in zip(*[iter(weights)] * 6, strict=True):
-        split = [(x @ w).reshape(heads, -1, head_size) for w in (q, k, v)]
+    layers = list(zip(*[iter(weights)] * 6, strict=True))
+    for index, (q, k, v, o, up, down) in enumerate(layers):
+        queries = x[:1] if index == len(layers) - 1 else x
+        split = [(y @ w).reshape(heads, -1, head_size) for y, w in ((queries, q), (x, k), (x, v))]
         context = split[0] @ split[1].transpose(0, 2, 1) @ split[2]
         x = context.reshape(-1, config.hidden_size) @ o @ up @ down
     return x.sum()
@@ -90,3 +93,22 @@ def test_training_products_are_the_forward_ones_and_both_gradients():
     training = training_products(CONFIG, 2, 4).get_concrete_function()
     assert len(products_in(forward.graph)) == 8 * CONFIG.num_layers
     assert len(products_in(training.graph)) == 3 * 8 * CONFIG.num_layers
+
+
+def test_first_token_products_shrink_only_the_last_layer():
+    """On [CLS] alone, the last layer's query, output and feed-forward products have one row
+    per sequence; every other product keeps all of them."""
+
+    def rows_of_products(first_token_only):
+        products = matrix_products(CONFIG, 2, 4, first_token_only=first_token_only)
+        graph = (
+            tf.function(products)
+            .get_concrete_function(tf.TensorSpec([8, CONFIG.hidden_size], tf.float32))
+            .graph
+        )
+        return [op.inputs[0].shape[-2] for op in graph.get_operations() if op.type == "MatMul"]
+
+    whole, first = rows_of_products(False), rows_of_products(True)
+    assert whole == [8] * 6 * CONFIG.num_layers
+    # per layer: query, key, value, output, up, down
+    assert first == [8] * 6 * (CONFIG.num_layers - 1) + [2, 8, 8, 2, 2, 2]

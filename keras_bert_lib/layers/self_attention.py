@@ -32,6 +32,10 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         hidden_states: float tensor `[batch, seq, hidden_size]`, or the same flattened to
             `[batch * seq, hidden_size]` (as `TransformerBlock` passes it).
         padding_mask: `[batch, seq]`, nonzero/True for real tokens.
+        first_token_only: bool. Only the first position queries (it still attends to every
+            position): the output has one position, `[batch, 1, hidden_size]` (`[batch,
+            hidden_size]` for a flattened input), and the probabilities `[batch, heads, 1,
+            seq]`, equal to those rows of the full layer's, dropout included.
 
     Returns:
         `(output, probabilities [batch, heads, seq, seq])`: the output has the shape of
@@ -82,7 +86,7 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         x = ops.reshape(x, (batch, length, self.num_heads, self.head_size))
         return ops.transpose(x, (0, 2, 1, 3))
 
-    def call(self, hidden_states, padding_mask, training=None):
+    def call(self, hidden_states, padding_mask, training=None, first_token_only=False):
         # The projections run on `[batch * seq, hidden]`: a Dense on a 3-D input is a
         # tensordot, about ten shape ops around its MatMul, which a batch-1 request pays
         # per projection (in TF Serving's session, per op).
@@ -90,7 +94,11 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         batch, length = ops.shape(padding_mask)[:2]
         states = hidden_states if flat_input else ops.reshape(hidden_states, (-1, self.hidden_size))
         scale = ops.cast(1.0 / float(self.head_size) ** 0.5, self.compute_dtype)
-        query = self._split_heads(self.query(states) * scale, batch, length)
+        queries, query_length = states, length
+        if first_token_only:
+            queries = ops.reshape(states, (batch, length, self.hidden_size))[:, 0, :]
+            query_length = 1
+        query = self._split_heads(self.query(queries) * scale, batch, query_length)
         key = self._split_heads(self.key(states), batch, length)
         value = self._split_heads(self.value(states), batch, length)
 
@@ -100,12 +108,18 @@ class MultiHeadSelfAttention(keras.layers.Layer):
         scores = ops.where(key_is_real, scores, _MASKED_SCORE)
         probabilities = ops.softmax(scores, axis=-1)
 
-        dropped = self.dropout_layer(ops.cast(probabilities, self.compute_dtype), training=training)
+        drawn = {}
+        if first_token_only:
+            shape = ops.stack([batch, self.num_heads, length, length])
+            drawn = dict(drawn_shape=shape, first_along=2)
+        dropped = self.dropout_layer(
+            ops.cast(probabilities, self.compute_dtype), training=training, **drawn
+        )
         context = ops.einsum("bhqk,bhkd->bhqd", dropped, value)
         context = ops.transpose(context, (0, 2, 1, 3))
         output = self.output_dense(ops.reshape(context, (-1, self.hidden_size)))
         if not flat_input:
-            output = ops.reshape(output, (batch, length, self.hidden_size))
+            output = ops.reshape(output, (batch, query_length, self.hidden_size))
         return output, probabilities
 
     def compute_output_shape(self, hidden_states_shape, padding_mask_shape):

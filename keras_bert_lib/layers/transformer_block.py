@@ -48,6 +48,12 @@ class TransformerBlock(keras.layers.Layer):
     Call arguments:
         hidden_states: `[batch, seq, hidden_size]`.
         padding_mask: `[batch, seq]`, nonzero for real tokens.
+        first_token_only: bool. Compute the block for the first position (`[CLS]`) alone,
+            attending to every position, as Model Garden's `output_range=1`: what a
+            classifier on `[CLS]` needs of the last block, for about a sixth of its matrix
+            products at length 128. Outputs `[batch, 1, hidden_size]` and probabilities
+            `[batch, heads, 1, seq]`, equal to the first rows of the full block's (dropout
+            masks included, so training is the same).
 
     Returns:
         `(hidden_states, attention_probabilities)`.
@@ -119,28 +125,41 @@ class TransformerBlock(keras.layers.Layer):
         self.output_layer_norm.build(hidden_states_shape)
         self.built = True
 
-    def call(self, hidden_states, padding_mask, training=None):
+    def call(self, hidden_states, padding_mask, training=None, first_token_only=False):
         # Flattened to `[batch * seq, hidden]` inside, so each Dense is one MatMul (see
         # `MultiHeadSelfAttention.call`).
         batch, length = ops.shape(padding_mask)[:2]
         states = ops.reshape(hidden_states, (-1, self.hidden_size))
-        attended, probabilities = self.attention(states, padding_mask, training=training)
-        attended = self.attention_dropout_layer(attended, training=training)
+        attended, probabilities = self.attention(
+            states, padding_mask, training=training, first_token_only=first_token_only
+        )
+        output_length, drawn = length, {}
+        if first_token_only:
+            states = ops.reshape(hidden_states, (batch, length, self.hidden_size))[:, 0, :]
+            output_length = 1
+            drawn = dict(drawn_shape=ops.stack([batch, length, self.hidden_size]), first_along=1)
+        attended = self.attention_dropout_layer(attended, training=training, **drawn)
         states = self._add_and_norm(self.attention_layer_norm, states, attended)
 
         feed_forward = self.output_dense(self.intermediate_dense(states))
-        feed_forward = self.output_dropout_layer(feed_forward, training=training)
+        feed_forward = self.output_dropout_layer(feed_forward, training=training, **drawn)
         states = self._add_and_norm(self.output_layer_norm, states, feed_forward)
-        return ops.reshape(states, (batch, length, self.hidden_size)), probabilities
+        return ops.reshape(states, (batch, output_length, self.hidden_size)), probabilities
 
     def _add_and_norm(self, layer_norm, residual, update):
         # The residual sum is formed in float32, where the LayerNorm computes.
         total = ops.cast(residual, "float32") + ops.cast(update, "float32")
         return ops.cast(layer_norm(total), self.compute_dtype)
 
-    def compute_output_shape(self, hidden_states_shape, padding_mask_shape=None):
-        batch, length = hidden_states_shape[0], hidden_states_shape[1]
-        return hidden_states_shape, (batch, self.num_heads, length, length)
+    def compute_output_spec(
+        self, hidden_states, padding_mask, training=None, first_token_only=False
+    ):
+        batch, length, width = hidden_states.shape
+        queries = 1 if first_token_only else length
+        return (
+            keras.KerasTensor((batch, queries, width), dtype=self.compute_dtype),
+            keras.KerasTensor((batch, self.num_heads, queries, length), dtype=self.compute_dtype),
+        )
 
     def get_config(self):
         config = super().get_config()

@@ -40,7 +40,10 @@ class BertClassifier(Task):
             on `[CLS]` that next-sentence pretraining trained) or a `MaskedPooling` mode
             over `sequence_output`: `"mean"` (as sentence-transformers checkpoints were
             trained, e.g. the reference all-MiniLM-L6-v2), `"cls"` or `"max"`. Without the
-            pooler, its weights stay in the model but are not trained.
+            pooler, its weights stay in the model but are not trained. With `"pooler"`
+            and `"cls"`, the encoder's last block runs for `[CLS]` alone
+            (`BertEncoder.call`'s `first_token_only`): the same logits for a sixth of the
+            last block's matrix products.
         **kwargs: standard `keras.Model` arguments (`name`).
 
     Example:
@@ -89,7 +92,8 @@ class BertClassifier(Task):
                 f"pooling must be 'pooler' or one of {POOLING_MODES}, got {pooling!r}."
             )
         # === Layers ===
-        pooling_layer = None if pooling == "pooler" else MaskedPooling(pooling, name="pooling")
+        first_token = pooling in ("pooler", "cls")
+        pooling_layer = None if first_token else MaskedPooling(pooling, name="pooling")
         dropout_layer = PhiloxDropout(dropout, name="head_dropout")
         head = keras.layers.Dense(
             num_classes,
@@ -99,11 +103,11 @@ class BertClassifier(Task):
         )
         # === Functional graph ===
         inputs = encoder_inputs()
-        encoded = encoder(inputs)
-        if pooling_layer is None:
-            pooled = encoded["pooled_output"]
+        if first_token:
+            encoded = encoder(inputs, first_token_only=True)
+            pooled = encoded["pooled_output" if pooling == "pooler" else "first_token_output"]
         else:
-            pooled = pooling_layer(encoded["sequence_output"], inputs["padding_mask"])
+            pooled = pooling_layer(encoder(inputs)["sequence_output"], inputs["padding_mask"])
         outputs = head(dropout_layer(pooled))
         if score_range is not None:
             low, high = score_range

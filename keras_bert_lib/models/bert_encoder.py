@@ -80,12 +80,8 @@ class BertEncoder(KnownArguments, keras.Model):
 
         # === Functional graph ===
         inputs = encoder_inputs()
-        hidden = embeddings(inputs["token_ids"], inputs["segment_ids"])
-        all_hidden, all_probs = [hidden], []
-        for block in blocks:
-            hidden, probs = block(hidden, inputs["padding_mask"])
-            all_hidden.append(hidden)
-            all_probs.append(probs)
+        all_hidden, all_probs = _run_blocks(embeddings, blocks, inputs)
+        hidden = all_hidden[-1]
         outputs = {
             "sequence_output": ops.cast(hidden, "float32"),
             "pooled_output": ops.cast(pooler(hidden[:, 0, :]), "float32"),
@@ -104,6 +100,32 @@ class BertEncoder(KnownArguments, keras.Model):
         self.embeddings = embeddings
         self.transformer_layers = blocks
         self.pooler = pooler
+
+    def call(self, inputs, training=None, mask=None, first_token_only=False):
+        """The outputs above; with `first_token_only=True`, only the first position's:
+        `{"first_token_output", "pooled_output"}`, both `[batch, hidden]` float32, with the
+        last block computed for that position alone (`TransformerBlock`'s
+        `first_token_only`). Equal to `sequence_output[:, 0]` and `pooled_output`, for about
+        a sixth of the last block's matrix products: what a classifier on `[CLS]` calls."""
+        if not first_token_only:
+            return super().call(inputs, training=training, mask=mask)
+        all_hidden, _ = _run_blocks(
+            self.embeddings, self.transformer_layers, inputs, training, first_token_only=True
+        )
+        first = all_hidden[-1][:, 0, :]
+        return {
+            "first_token_output": ops.cast(first, "float32"),
+            "pooled_output": ops.cast(self.pooler(first), "float32"),
+        }
+
+    def compute_output_spec(self, inputs, training=None, mask=None, first_token_only=False):
+        if not first_token_only:
+            return super().compute_output_spec(inputs, training=training, mask=mask)
+        shape = (inputs["token_ids"].shape[0], self.config.hidden_size)
+        return {
+            "first_token_output": keras.KerasTensor(shape, dtype="float32"),
+            "pooled_output": keras.KerasTensor(shape, dtype="float32"),
+        }
 
     def get_config(self):
         return {
@@ -185,6 +207,23 @@ class BertEncoder(KnownArguments, keras.Model):
         if weights is not None:
             assign_weights(encoder_variables(encoder), weights, source)
         return encoder
+
+
+def _run_blocks(embeddings, blocks, inputs, training=None, first_token_only=False):
+    """Every block's input and the last block's output (the last block for the first
+    position alone with `first_token_only`), and every block's attention probabilities."""
+    hidden = embeddings(inputs["token_ids"], inputs["segment_ids"], training=training)
+    all_hidden, all_probs = [hidden], []
+    for index, block in enumerate(blocks):
+        hidden, probs = block(
+            hidden,
+            inputs["padding_mask"],
+            training=training,
+            first_token_only=first_token_only and index == len(blocks) - 1,
+        )
+        all_hidden.append(hidden)
+        all_probs.append(probs)
+    return all_hidden, all_probs
 
 
 def _encoder_layers(config, policy):

@@ -49,3 +49,26 @@ def test_noise_shape_shares_the_mask():
 @pytest.mark.parametrize("noise_shape", [None, (None, 1, 32)])
 def test_round_trip(noise_shape):
     assert_config_round_trip(PhiloxDropout(0.1, noise_shape=noise_shape, seed=2), INPUTS)
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_a_slice_is_dropped_as_in_the_whole_tensor(jit_compile):
+    """`drawn_shape` + `first_along`: the first position alone gets exactly the mask that
+    dropping the whole tensor gives it, with and without its axis, with XLA and without."""
+    whole_layer, slice_layer = PhiloxDropout(0.3, seed=4), PhiloxDropout(0.3, seed=4)
+    whole_step = tf.function(lambda x: whole_layer(x, training=True), jit_compile=jit_compile)
+    slice_step = tf.function(
+        lambda x: slice_layer(x, training=True, drawn_shape=INPUTS.shape, first_along=1),
+        jit_compile=jit_compile,
+    )
+    whole = np.asarray(whole_step(INPUTS))
+    np.testing.assert_array_equal(slice_step(INPUTS[:, :1]), whole[:, :1])
+    whole = np.asarray(whole_step(INPUTS))  # the next draw: the seeds advance alike
+    np.testing.assert_array_equal(slice_step(INPUTS[:, 0]), whole[:, 0])
+    assert (whole[:, 0] == 0).any() and (whole[:, 0] != 0).any()
+
+
+def test_a_slice_refuses_a_noise_shape():
+    layer = PhiloxDropout(0.5, noise_shape=(None, 1, 32), seed=0)
+    with pytest.raises(ValueError, match="noise_shape"):
+        layer(INPUTS[:, :1], training=True, drawn_shape=INPUTS.shape, first_along=1)

@@ -229,6 +229,49 @@ def test_mean_pooling_reads_every_real_token_and_leaves_the_pooler_alone(tmp_pat
     assert_allclose_outputs(loaded.predict(texts, verbose=0), expected, atol=1e-5)
 
 
+@pytest.mark.parametrize("pooling", ["pooler", "cls"])
+def test_first_token_poolings_train_and_predict_as_the_whole_encoder(pooling):
+    """`pooler` and `cls` run the last block for [CLS] alone. Trained side by side with a
+    model that reads the whole encoder's outputs (same weights, dropout seeds and batches),
+    the logits stay equal: the same masks, the same gradients."""
+    models = []
+    for whole in (False, True):
+        keras.utils.set_random_seed(3)
+        encoder = BertEncoder(
+            BertConfig(
+                vocab_size=len(VOCAB),
+                hidden_size=16,
+                num_layers=2,
+                num_heads=2,
+                intermediate_size=32,
+                max_position_embeddings=32,
+            )
+        )
+        head = keras.layers.Dense(2, name="logits")
+        if whole:
+            inputs = encoder.input
+            outputs = encoder(inputs)
+            pooled = outputs["pooled_output" if pooling == "pooler" else "sequence_output"]
+            model = keras.Model(inputs, head(pooled if pooling == "pooler" else pooled[:, 0]))
+        else:
+            model = BertClassifier(encoder, num_classes=2, dropout=0.0, pooling=pooling)
+            head = model.get_layer("logits")
+        model.build_head = head
+        models.append(model)
+    models[1].build_head.set_weights(models[0].build_head.get_weights())
+    inputs = BertPreprocessor(BertTokenizer(VOCAB), sequence_length=8)(TEXTS[:4])
+    for model in models:
+        model.compile(
+            optimizer=keras.optimizers.SGD(0.5),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        )
+        for _ in range(3):
+            model.train_on_batch(inputs, LABELS[:4])
+    first, whole = (np.asarray(model(inputs, training=False)) for model in models)
+    np.testing.assert_allclose(first, whole, atol=1e-5)
+    assert np.abs(first).max() > 1e-3
+
+
 def test_default_optimizer_plans_warmup_over_the_whole_fit():
     model = make()
     model.compile()  # all defaults

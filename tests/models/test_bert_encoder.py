@@ -46,6 +46,28 @@ def test_pooled_output_is_tanh_dense_of_first_token():
     np.testing.assert_allclose(outputs["pooled_output"], expected, atol=1e-6)
 
 
+@pytest.mark.parametrize("training", [False, True])
+def test_first_token_only_gives_the_first_position_and_the_pooler(training):
+    """`first_token_only=True` runs the last block for [CLS] alone: its outputs equal the
+    whole encoder's first position and pooled output (in training with the same dropout
+    masks: two encoders with the same weights and seeds)."""
+    config = TINY.replace(hidden_dropout=0.3, attention_dropout=0.3, num_layers=3)
+    encoders = []
+    for _ in range(2):
+        keras.utils.set_random_seed(4)
+        encoders.append(BertEncoder(config))
+    whole = encoders[0](make_inputs(), training=training)
+    first = encoders[1](make_inputs(), training=training, first_token_only=True)
+    assert sorted(first) == ["first_token_output", "pooled_output"]
+    np.testing.assert_allclose(
+        first["first_token_output"], whole["sequence_output"][:, 0], atol=1e-6
+    )
+    np.testing.assert_allclose(first["pooled_output"], whole["pooled_output"], atol=1e-6)
+    if training:
+        calm = encoders[0](make_inputs(), training=False)["pooled_output"]
+        assert np.abs(np.asarray(calm) - first["pooled_output"]).max() > 1e-2
+
+
 def test_extra_padding_does_not_change_real_positions():
     encoder = BertEncoder(TINY)
     inputs = make_inputs()
