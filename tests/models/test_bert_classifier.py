@@ -29,21 +29,23 @@ TEXTS = ["good film", "bad film", "great acting", "awful plot"] * 4
 LABELS = np.array([1, 0, 1, 0] * 4)
 
 
+CONFIG = BertConfig(
+    vocab_size=len(VOCAB),
+    hidden_size=16,
+    num_layers=1,
+    num_heads=2,
+    intermediate_size=32,
+    max_position_embeddings=32,
+    hidden_dropout=0.0,
+    attention_dropout=0.0,
+)
+
+
 def make(num_classes=2, preprocessor=True, score_range=None, pooling="pooler"):
-    config = BertConfig(
-        vocab_size=len(VOCAB),
-        hidden_size=16,
-        num_layers=1,
-        num_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=32,
-        hidden_dropout=0.0,
-        attention_dropout=0.0,
-    )
     keras.utils.set_random_seed(0)
     pre = BertPreprocessor(BertTokenizer(VOCAB), sequence_length=32) if preprocessor else None
     model = BertClassifier(
-        BertEncoder(config),
+        BertEncoder(CONFIG),
         num_classes=num_classes,
         preprocessor=pre,
         dropout=0.0,
@@ -234,31 +236,24 @@ def test_first_token_poolings_train_and_predict_as_the_whole_encoder(pooling):
     """`pooler` and `cls` run the last block for [CLS] alone. Trained side by side with a
     model that reads the whole encoder's outputs (same weights, dropout seeds and batches),
     the logits stay equal: the same masks, the same gradients."""
-    models = []
+    config = CONFIG.replace(num_layers=2, hidden_dropout=0.1, attention_dropout=0.1)
+    models, heads = [], []
     for whole in (False, True):
         keras.utils.set_random_seed(3)
-        encoder = BertEncoder(
-            BertConfig(
-                vocab_size=len(VOCAB),
-                hidden_size=16,
-                num_layers=2,
-                num_heads=2,
-                intermediate_size=32,
-                max_position_embeddings=32,
-            )
-        )
-        head = keras.layers.Dense(2, name="logits")
+        encoder = BertEncoder(config)
         if whole:
-            inputs = encoder.input
-            outputs = encoder(inputs)
-            pooled = outputs["pooled_output" if pooling == "pooler" else "sequence_output"]
-            model = keras.Model(inputs, head(pooled if pooling == "pooler" else pooled[:, 0]))
+            heads.append(keras.layers.Dense(2, name="logits"))
+            outputs = encoder(encoder.input)
+            pooled = (
+                outputs["pooled_output"]
+                if pooling == "pooler"
+                else outputs["sequence_output"][:, 0]
+            )
+            models.append(keras.Model(encoder.input, heads[-1](pooled)))
         else:
-            model = BertClassifier(encoder, num_classes=2, dropout=0.0, pooling=pooling)
-            head = model.get_layer("logits")
-        model.build_head = head
-        models.append(model)
-    models[1].build_head.set_weights(models[0].build_head.get_weights())
+            models.append(BertClassifier(encoder, num_classes=2, dropout=0.0, pooling=pooling))
+            heads.append(models[-1].get_layer("logits"))
+    heads[1].set_weights(heads[0].get_weights())
     inputs = BertPreprocessor(BertTokenizer(VOCAB), sequence_length=8)(TEXTS[:4])
     for model in models:
         model.compile(
