@@ -122,9 +122,19 @@ class MultiHeadSelfAttention(keras.layers.Layer):
             output = ops.reshape(output, (batch, query_length, self.hidden_size))
         return output, probabilities
 
-    def compute_output_shape(self, hidden_states_shape, padding_mask_shape):
-        batch, length = padding_mask_shape[0], padding_mask_shape[1]
-        return hidden_states_shape, (batch, self.num_heads, length, length)
+    def compute_output_spec(
+        self, hidden_states, padding_mask, training=None, first_token_only=False
+    ):
+        batch, length = padding_mask.shape[0], padding_mask.shape[1]
+        output_shape, queries = hidden_states.shape, length
+        if first_token_only:
+            queries = 1
+            flat = len(hidden_states.shape) == 2
+            output_shape = (batch, self.hidden_size) if flat else (batch, 1, self.hidden_size)
+        return (
+            keras.KerasTensor(output_shape, dtype=self.compute_dtype),
+            keras.KerasTensor((batch, self.num_heads, queries, length), dtype="float32"),
+        )
 
     def get_config(self):
         config = super().get_config()

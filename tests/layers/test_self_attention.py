@@ -1,4 +1,6 @@
+import keras
 import numpy as np
+import pytest
 
 from keras_bert_lib.layers import MultiHeadSelfAttention
 from tests.harness import assert_config_round_trip
@@ -38,3 +40,21 @@ def test_config_round_trip():
     x = np.random.default_rng(1).normal(size=(1, 3, 8)).astype("float32")
     layer = MultiHeadSelfAttention(hidden_size=8, num_heads=4, attention_dropout=0.0)
     assert_config_round_trip(layer, x, np.ones((1, 3), "int32"))
+
+
+@pytest.mark.parametrize("flat", [False, True])
+def test_first_token_only_shapes_symbolic_and_eager(flat):
+    """The symbolic output specs (a functional graph's) match what the call returns."""
+    layer = MultiHeadSelfAttention(hidden_size=8, num_heads=2)
+    x = np.random.default_rng(0).normal(size=(6, 8) if flat else (2, 3, 8)).astype("float32")
+    mask = np.ones((2, 3), "int32")
+    output, probs = layer(x, mask, first_token_only=True)
+    symbolic = layer(
+        keras.KerasTensor((None, 8) if flat else (2, 3, 8)),
+        keras.KerasTensor((2, 3), dtype="int32"),
+        first_token_only=True,
+    )
+    assert tuple(output.shape) == ((2, 8) if flat else (2, 1, 8))
+    assert tuple(probs.shape) == (2, 2, 1, 3)
+    assert symbolic[0].shape == ((2, 8) if flat else (2, 1, 8))
+    assert symbolic[1].shape == (2, 2, 1, 3)

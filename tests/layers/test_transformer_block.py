@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 import pytest
 
@@ -68,8 +69,6 @@ def test_config_round_trip(hidden_act):
 
 def _twin_blocks(dropout):
     """Two blocks with the same weights and dropout seeds."""
-    import keras
-
     blocks = []
     for _ in range(2):
         keras.utils.set_random_seed(11)
