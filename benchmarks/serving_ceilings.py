@@ -35,11 +35,17 @@ from keras_bert_lib.models.task_data import trim_padding
 TYPICAL_PIECES = 24
 
 
+def request_products(config: BertConfig):
+    """`matrix_products` of one request, as our classifier runs them (the last layer on
+    `[CLS]`'s row alone)."""
+    return matrix_products(config, 1, TYPICAL_PIECES, first_token_only=True)
+
+
 def session_products(config: BertConfig):
     graph = tf.Graph()
     with graph.as_default():
         rows = tf.compat.v1.placeholder(tf.float32, [None, config.hidden_size])
-        total = matrix_products(config, 1, TYPICAL_PIECES, first_token_only=True)(rows)
+        total = request_products(config)(rows)
     session = tf.compat.v1.Session(graph=graph)
     return lambda values: session.run(total, {rows: values})
 
@@ -47,7 +53,7 @@ def session_products(config: BertConfig):
 def litert_products(config: BertConfig, directory: Path):
     spec = tf.TensorSpec([None, config.hidden_size], tf.float32, name="rows")
     runner = _litert_runner(
-        matrix_products(config, 1, TYPICAL_PIECES, first_token_only=True),
+        request_products(config),
         spec,
         Path(directory) / "matrix_products.tflite",
     )
@@ -62,7 +68,7 @@ def litert_text_floor(model, directory: Path):
     table = np.random.default_rng(2).standard_normal(
         (config.vocab_size, config.hidden_size), dtype=np.float32
     )
-    products = matrix_products(config, 1, TYPICAL_PIECES, first_token_only=True)
+    products = request_products(config)
 
     def floor(text):
         token_ids = trim_padding(preprocessor(text))["token_ids"]

@@ -18,9 +18,9 @@ from keras_bert_lib import BertConfig
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from encoder_peers import matrix_products, training_products  # noqa: E402
 from serving_ceilings import (  # noqa: E402
-    TYPICAL_PIECES,
     litert_products,
     litert_text_floor,
+    request_products,
     rows_of,
     session_products,
 )
@@ -34,7 +34,7 @@ def numpy_chain(config, rows):
     """The chain by hand, with the weights `matrix_products` draws (read from its graph), the
     last layer's query and what follows on the first row alone, as the classifier runs it."""
     graph = (
-        tf.function(matrix_products(config, 1, TYPICAL_PIECES, first_token_only=True))
+        tf.function(request_products(config))
         .get_concrete_function(tf.TensorSpec([None, config.hidden_size], tf.float32))
         .graph
     )
